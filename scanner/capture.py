@@ -1,0 +1,195 @@
+"""One visit -> one PageCapture: the only place where a page is navigated.
+
+Settling is bounded: the load event (or the page timeout), then a network-quiet window with a hard
+cap. Waiting for "networkidle" would hang on pages with analytics or long polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, replace
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from scanner.browser import ScanBrowser
+from scanner.evidence import (
+    FailureClass,
+    PageCapture,
+    PageKind,
+    PageStatus,
+    Redirect,
+    Scenario,
+    Timings,
+    TlsDetails,
+)
+from scanner.failures import classify_browser_error
+from scanner.page_reading import read_cookies, read_html_lang, read_links, read_storage
+from scanner.recorder import NetworkRecorder
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    page_timeout: float = 30.0  # seconds for the navigation and for the load event
+    settle_quiet: float = 0.5  # seconds without network activity that count as settled
+    settle_cap: float = 5.0  # never settle longer than this after load
+
+
+async def capture_page(
+    browser: ScanBrowser,
+    url: str,
+    *,
+    scenario: Scenario = Scenario.FIRST_VISIT,
+    settings: CaptureSettings = CaptureSettings(),
+) -> PageCapture:
+    """Visit ``url`` in a fresh context and return what the browser saw."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        recorder = NetworkRecorder(context, page)
+        await recorder.attach_devtools(context)
+        recorder.reset_clock()
+        try:
+            response = await page.goto(
+                url, wait_until="domcontentloaded", timeout=settings.page_timeout * 1000
+            )
+        except (PlaywrightError, PlaywrightTimeout) as error:
+            return _failed_navigation(url, scenario, str(error), recorder)
+        if response is None:
+            return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
+        dom_content_loaded = recorder.elapsed_ms()
+        load_timed_out = not await _wait_for_load(page, settings, started=recorder.started)
+        load = None if load_timed_out else recorder.elapsed_ms()
+        await recorder.wait_until_quiet(settings.settle_quiet, settings.settle_cap)
+        settled = recorder.elapsed_ms()
+        capture = await _read_page(url, scenario, page, response, recorder)
+        return replace(
+            capture, timings=Timings(dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out)
+        )
+    finally:
+        await context.close()
+
+
+async def _wait_for_load(page: Page, settings: CaptureSettings, *, started: float) -> bool:
+    remaining = settings.page_timeout - (time.monotonic() - started)
+    try:
+        await page.wait_for_load_state("load", timeout=max(remaining, 0.1) * 1000)
+        return True
+    except PlaywrightTimeout:
+        return False  # capture what is there; the timing records that load never fired
+
+
+async def _read_page(
+    url: str, scenario: Scenario, page: Page, response: Response, recorder: NetworkRecorder
+) -> PageCapture:
+    headers = tuple((item["name"].lower(), item["value"]) for item in await response.headers_array())
+    content_type = next((value for key, value in headers if key == "content-type"), "")
+    mime = content_type.split(";")[0].strip().lower()
+    is_html = mime in HTML_TYPES or not mime
+    status, failure_class, failure_detail = _page_status(response.status, is_html, mime)
+    common = dict(
+        url=url,
+        scenario=scenario,
+        final_url=page.url,
+        status=response.status,
+        page_status=status,
+        failure_class=failure_class,
+        failure_detail=failure_detail,
+        redirect_chain=await _redirect_chain(response),
+        response_headers=headers,
+        content_type=mime or None,
+        content_length=_int(next((value for key, value in headers if key == "content-length"), None)),
+        tls=await _tls_details(response),
+    )
+    if not is_html:
+        return PageCapture(**common, requests=recorder.records(), console=tuple(recorder.console))
+    html, title, lang, links, storage, cookies = await asyncio.gather(
+        page.content(),
+        page.title(),
+        read_html_lang(page),
+        read_links(page),
+        read_storage(page),
+        read_cookies(page.context),
+    )
+    return PageCapture(
+        **common,
+        kind=PageKind.HTML,
+        requests=recorder.records(),
+        cookies=cookies,
+        storage=storage,
+        console=tuple(recorder.console),
+        links=links,
+        frames=tuple(frame.url for frame in page.frames),
+        dom_html=html,
+        title=title or None,
+        html_lang=lang,
+    )
+
+
+def _page_status(
+    http_status: int, is_html: bool, mime: str
+) -> tuple[PageStatus, FailureClass | None, str | None]:
+    if http_status >= 400:
+        return PageStatus.FAILED, FailureClass.HTTP_ERROR, f"HTTP {http_status}"
+    if not is_html:
+        return PageStatus.NOT_TESTED, FailureClass.NOT_HTML, f"content type {mime}"
+    return PageStatus.OK, None, None
+
+
+async def _redirect_chain(response: Response) -> tuple[Redirect, ...]:
+    hops = []
+    request = response.request.redirected_from
+    while request is not None:
+        hop = await request.response()
+        if hop is not None:
+            hops.append(Redirect(request.url, hop.status, hop.headers.get("location", "")))
+        request = request.redirected_from
+    return tuple(reversed(hops))
+
+
+async def _tls_details(response: Response) -> TlsDetails | None:
+    details = await response.security_details()
+    address = await response.server_addr()
+    if not details:
+        return None
+    return TlsDetails(
+        protocol=details.get("protocol"),
+        subject=details.get("subjectName") or None,
+        issuer=details.get("issuer") or None,
+        valid_from=details.get("validFrom"),
+        valid_to=details.get("validTo"),
+        server_ip=address.get("ipAddress") if address else None,
+        server_port=address.get("port") if address else None,
+    )
+
+
+def _failed_navigation(url: str, scenario: Scenario, message: str, recorder: NetworkRecorder) -> PageCapture:
+    if "Download is starting" in message:  # the browser would save the file: not a page
+        failure = _failure(url, scenario, FailureClass.NOT_HTML, "download")
+    else:
+        failure = _failure(url, scenario, classify_browser_error(message), message.splitlines()[0][:500])
+    return replace(failure, requests=recorder.records(), console=tuple(recorder.console))
+
+
+def _failure(url: str, scenario: Scenario, failure_class: FailureClass, detail: str) -> PageCapture:
+    status = PageStatus.NOT_TESTED if failure_class is FailureClass.NOT_HTML else PageStatus.FAILED
+    return PageCapture(
+        url=url,
+        scenario=scenario,
+        final_url=url,
+        status=None,
+        page_status=status,
+        failure_class=failure_class,
+        failure_detail=detail,
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,315 @@
+"""The ``govscan`` command.
+
+Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
+(configuration, options, unknown scan or target): nothing was written; 3 the environment lacks
+something (Chromium, certutil); 130 interrupted (resume with ``govscan scan --resume``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from scanner import __version__
+from scanner.browser import ChromiumNotFound
+from scanner.config import ConfigError, TargetConfig, load_targets
+from scanner.connect_to import ConnectToError
+from scanner.network import NetworkSettings
+from scanner.store.db import DEFAULT_DB, DatabaseUrlError, open_database
+from scanner.store.scans import ScanLookupError, ScanStatus
+from scanner.trust import TrustStoreError, read_ca_bundle
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Audit public-sector websites: "
+    "accessibility (BITV 2.0/WCAG), privacy (TDDDG §25, DSGVO) and security in one crawl.",
+)
+config_app = typer.Typer(no_args_is_help=True, help="Work with targets.toml.")
+app.add_typer(config_app, name="config")
+
+console = Console(stderr=True)
+stdout = Console()
+
+DbOption = Annotated[
+    str, typer.Option("--db", help="Database URL or SQLite file (postgresql://... for scale-out).")
+]
+ScanOption = Annotated[int | None, typer.Option("--scan", help="Scan id; default: the newest scan.")]
+ConnectToOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--connect-to", metavar="HOST:PORT:ADDR:PORT", help="Reach HOST:PORT at ADDR:PORT (repeatable)."
+    ),
+]
+CaBundleOption = Annotated[
+    Path | None, typer.Option("--ca-bundle", help="PEM file with an extra CA to trust.")
+]
+
+
+class Exit(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@contextmanager
+def errors_to_exit_codes() -> Iterator[None]:
+    """Every error a user can cause or fix becomes one clear line and an exit code."""
+    try:
+        yield
+    except Exit as error:
+        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        raise typer.Exit(error.code) from None
+    except ConfigError as error:
+        console.print(f"[red]govscan: the configuration has {len(error.problems)} problem(s):[/red]")
+        for problem in error.problems:
+            console.print(f"  {escape(str(problem))}", highlight=False)
+        raise typer.Exit(2) from None
+    except (DatabaseUrlError, ConnectToError, ScanLookupError) as error:
+        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from None
+    except (ChromiumNotFound, TrustStoreError) as error:
+        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        raise typer.Exit(3) from None
+
+
+def network_options(connect_to: list[str] | None, ca_bundle: Path | None) -> NetworkSettings:
+    if ca_bundle is not None:
+        if not ca_bundle.is_file():
+            raise Exit(2, f"--ca-bundle {ca_bundle}: file not found")
+        read_ca_bundle(ca_bundle)  # fails early with a clear message when it holds no certificate
+    return NetworkSettings.build(connect_to or [], ca_bundle.resolve() if ca_bundle else None)
+
+
+@app.command()
+def scan(
+    targets: Annotated[Path, typer.Option("--targets", help="The targets file.")] = Path("targets.toml"),
+    target: Annotated[
+        list[str] | None, typer.Option("--target", help="Scan only this target (repeatable).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    connect_to: ConnectToOption = None,
+    ca_bundle: CaBundleOption = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the target's unfinished scan.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON on stdout.")] = False,
+) -> None:
+    """Crawl and audit the targets of a targets.toml (all of them unless --target is given)."""
+    with errors_to_exit_codes():
+        network = network_options(connect_to, ca_bundle)
+        selected = load_targets(targets).select(target or [])
+        engine = open_database(db)
+        outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
+        finish(outcomes, quiet=quiet, json_output=json_output)
+
+
+def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
+    from scanner.progress import live_progress
+    from scanner.run import scan_target
+
+    outcomes = []
+    try:
+        for target in selected:
+            with live_progress(console, enabled=not quiet) as on_progress:
+                outcome = asyncio.run(
+                    scan_target(
+                        target, engine=engine, network=network, resume=resume, on_progress=on_progress
+                    )
+                )
+            outcomes.append(outcome)
+    except KeyboardInterrupt:
+        console.print("[yellow]Interrupted.[/yellow] Continue with: govscan scan --resume")
+        raise typer.Exit(130) from None
+    return outcomes
+
+
+def finish(outcomes, *, quiet: bool, json_output: bool, report: Path | None = None) -> None:
+    from scanner.progress import summary_table
+
+    if json_output:
+        document = [outcome.__dict__ for outcome in outcomes]
+        if report is not None:
+            document = {"scans": document, "report": str(report)}
+        stdout.print_json(json.dumps(document, default=str))
+    elif not quiet:
+        console.print(summary_table(outcomes))
+    if any(outcome.status == ScanStatus.FAILED for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    db: DbOption = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the report.")] = Path("govscan-reports"),
+    serve: Annotated[bool, typer.Option("--serve", help="Only serve the demo portal until Ctrl-C.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Serve the bundled demo portal on 127.0.0.1, scan it and write the HTML report."""
+    from scanner.demo.run import demo_target, serve_forever, serving_demo
+
+    with errors_to_exit_codes():
+        if serve:
+            asyncio.run(serve_forever(stdout))
+            return
+        engine = open_database(db)
+        with serving_demo() as server:
+            network = NetworkSettings.build(server.connect_to(), server.ca_bundle)
+            outcomes = run_scans([demo_target()], engine, network, resume=False, quiet=quiet or json_output)
+        path = write_report(engine, outcomes[0].scan_id, out, "de")
+        finish(outcomes, quiet=quiet, json_output=json_output, report=path)
+        if not json_output:
+            stdout.print(str(path))
+
+
+def write_report(engine, scan_id: int | None, out: Path, language: str) -> Path:
+    from reports.html import render_scan_report
+
+    from scanner.store.db import session
+    from scanner.store.scans import get_scan
+
+    with session(engine) as db_session:
+        scan_row = get_scan(db_session, scan_id)
+    out.mkdir(parents=True, exist_ok=True)
+    return render_scan_report(engine, scan_row.id, out, language=language)
+
+
+@app.command()
+def report(
+    scan_id: ScanOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory for the report.")] = Path("govscan-reports"),
+    lang: Annotated[str, typer.Option("--lang", help="de or en.")] = "de",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the self-contained HTML report of a scan and print its path."""
+    with errors_to_exit_codes():
+        if lang not in ("de", "en"):
+            raise Exit(2, f"--lang {lang}: expected 'de' or 'en'")
+        stdout.print(str(write_report(open_database(db), scan_id, out, lang)))
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    scan_id: ScanOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="File to write; default: stdout.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export the findings of a scan (schema: docs/export-schema.json)."""
+    from reports.export import export_findings
+
+    from scanner.store.db import session
+    from scanner.store.scans import get_scan
+
+    with errors_to_exit_codes():
+        if format not in ("json", "csv"):
+            raise Exit(2, f"--format {format}: expected 'json' or 'csv'")
+        engine = open_database(db)
+        with session(engine) as db_session:
+            scan_row = get_scan(db_session, scan_id)
+        if out is None:
+            export_findings(engine, scan_row.id, format, sys.stdout)
+            return
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            export_findings(engine, scan_row.id, format, handle)
+        stdout.print(str(out))
+
+
+@app.command("checks")
+def list_checks(
+    check_id: Annotated[str | None, typer.Argument(help="Show the documentation of one check.")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "de",
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List every check with its id, family, scope, severity and references."""
+    from scanner.registry import load_all_checks
+
+    registry = load_all_checks()
+    with errors_to_exit_codes():
+        if check_id is not None:
+            if check_id not in registry:
+                raise Exit(2, f"unknown check {check_id!r}; 'govscan checks' lists them")
+            show_check(registry.get(check_id), lang)
+            return
+    if json_output:
+        stdout.print_json(json.dumps([check_as_dict(check) for check in registry]))
+        return
+    table = Table(title=f"govscan {__version__}: {len(registry)} Prüfungen")
+    for column in ("id", "Familie", "Umfang", "Schwere", "Titel", "Bezüge"):
+        table.add_column(column)
+    for check in registry:
+        references = "; ".join(
+            f"{key}: {', '.join(values)}" for key, values in check.references.as_dict().items()
+        )
+        table.add_row(
+            check.id, check.family, check.scope, check.severity, check.doc.title.get(lang), references
+        )
+    stdout.print(table)
+
+
+def check_as_dict(check) -> dict:
+    doc = check.doc
+    return {
+        "id": check.id,
+        "family": check.family.value,
+        "scope": check.scope.value,
+        "severity": check.severity.value,
+        "references": check.references.as_dict(),
+        "doc": {part: getattr(doc, part).__dict__ for part in ("title", "what", "why", "how_to_fix")}
+        | {"example": doc.example},
+    }
+
+
+def show_check(check, lang: str) -> None:
+    doc = check.doc
+    labels = {
+        "de": ("Was", "Warum", "Beispiel", "So beheben"),
+        "en": ("What", "Why", "Example", "How to fix"),
+    }["en" if lang == "en" else "de"]
+    stdout.print(f"[bold]{escape(check.id)}[/bold] ({check.family}, {check.scope}, {check.severity})")
+    stdout.print(f"[bold]{escape(doc.title.get(lang))}[/bold]\n")
+    for label, text in zip(
+        labels, (doc.what.get(lang), doc.why.get(lang), doc.example, doc.how_to_fix.get(lang)), strict=True
+    ):
+        if text:
+            stdout.print(f"[bold]{label}[/bold]\n{escape(text)}\n")
+
+
+@config_app.command("check")
+def config_check(
+    targets: Annotated[Path, typer.Argument(help="The file to check.")] = Path("targets.toml"),
+) -> None:
+    """Validate a targets file; every problem is reported with its line."""
+    with errors_to_exit_codes():
+        project = load_targets(targets)
+    table = Table(title=f"{targets}: {len(project.targets)} Ziele, keine Fehler")
+    for column in ("Name", "Start", "Ebene", "max. Seiten", "Zeitplan"):
+        table.add_column(column)
+    for target in project.targets:
+        table.add_row(
+            target.name,
+            ", ".join(target.start_urls),
+            target.authority_level,
+            str(target.max_pages),
+            target.schedule or "",
+        )
+    stdout.print(table)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        stdout.print(f"govscan {__version__}")
+        raise typer.Exit(0)

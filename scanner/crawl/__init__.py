@@ -1,0 +1,1 @@
+"""The crawler's building blocks: URL normalisation, robots.txt, sitemaps, document probes."""

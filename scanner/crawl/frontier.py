@@ -1,0 +1,112 @@
+"""The crawl frontier, kept in the database so that memory stays flat and a killed scan resumes.
+
+Order is breadth-first: the shallowest queued URL first, ties in discovery order. A URL is queued
+once per scan (unique key on the normalised URL), whoever finds it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from scanner.crawl.urls import looks_like_document, normalise_url, url_key
+from scanner.scope import CrawlScope
+from scanner.store.models import FrontierItem
+from scanner.store.upsert import insert_ignoring_duplicates
+
+CLAIM_WINDOW = 64  # queued items looked at per claim, to find one whose host is free
+
+
+@dataclass(frozen=True)
+class Discovered:
+    url: str
+    depth: int
+    source: str  # start | link | sitemap | redirect
+    discovered_from: str | None = None
+
+
+class Frontier:
+    def __init__(self, scan_id: int, scope: CrawlScope, *, max_depth: int, drop_params: Iterable[str] = ()):
+        self.scan_id = scan_id
+        self.scope = scope
+        self.max_depth = max_depth
+        self.drop_params = tuple(drop_params)
+
+    def normalise(self, url: str, base: str | None = None) -> str | None:
+        return normalise_url(url, drop_params=self.drop_params, base=base)
+
+    def add(self, session: Session, found: Iterable[Discovered], *, force_scope: bool = False) -> int:
+        """Queue the in-scope URLs not seen before in this scan; returns how many were new.
+
+        ``force_scope`` admits first-party URLs that include/exclude patterns would reject: the
+        start URLs are always visited.
+        """
+        rows: dict[str, dict] = {}
+        for item in found:
+            if item.depth > self.max_depth:
+                continue
+            url = self.normalise(item.url)
+            if url is None or not (
+                self.scope.first_party.contains_url(url) if force_scope else self.scope.allows(url)
+            ):
+                continue
+            key = url_key(url)
+            rows.setdefault(
+                key,
+                {
+                    "scan_id": self.scan_id,
+                    "url": url,
+                    "url_key": key,
+                    "host": (urlsplit(url).hostname or "").lower(),
+                    "depth": item.depth,
+                    "kind": "document" if looks_like_document(url) else "html",
+                    "source": item.source,
+                    "discovered_from": item.discovered_from,
+                    "state": "queued",
+                },
+            )
+        return insert_ignoring_duplicates(session, FrontierItem, list(rows.values()), ("scan_id", "url_key"))
+
+    def claim(
+        self,
+        session: Session,
+        host_is_free: Callable[[str], bool],
+        kinds: Iterable[str] = ("html", "document"),
+    ) -> FrontierItem | None:
+        """Mark the next queued item of ``kinds`` whose host is free as in progress and return it."""
+        candidates = session.exec(
+            select(FrontierItem)
+            .where(
+                FrontierItem.scan_id == self.scan_id,
+                FrontierItem.state == "queued",
+                FrontierItem.kind.in_(list(kinds)),
+            )
+            .order_by(FrontierItem.depth, FrontierItem.id)
+            .limit(CLAIM_WINDOW)
+        ).all()
+        for item in candidates:
+            if host_is_free(item.host):
+                item.state = "in_progress"
+                session.add(item)
+                session.commit()
+                return item
+        return None
+
+    def count(self, session: Session, state: str) -> int:
+        return session.exec(
+            select(func.count()).where(FrontierItem.scan_id == self.scan_id, FrontierItem.state == state)
+        ).one()
+
+    def requeue_unfinished(self, session: Session) -> int:
+        """After a crash: items that were in flight go back to the queue (their pages were not stored)."""
+        result = session.execute(
+            update(FrontierItem)
+            .where(FrontierItem.scan_id == self.scan_id, FrontierItem.state == "in_progress")
+            .values(state="queued")
+        )
+        session.commit()
+        return result.rowcount or 0

@@ -1,0 +1,196 @@
+"""What the browser saw: the plain data that flows from capture to checks and to the store.
+
+Checks are pure functions of these records. Nothing here talks to a browser or a database, so a
+saved capture can be replayed through every check in a unit test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+
+class Scenario(StrEnum):
+    """A visit belongs to one consent scenario (see ARCHITECTURE.md, "Scenarios")."""
+
+    FIRST_VISIT = "first-visit"
+    REJECTED = "rejected"
+    ACCEPTED = "accepted"
+
+
+class PageKind(StrEnum):
+    HTML = "html"
+    DOCUMENT = "document"  # PDF, Office: recorded with type and size, never rendered
+
+
+class PageStatus(StrEnum):
+    OK = "ok"  # rendered, 2xx: checks ran on it
+    FAILED = "failed"  # tried and could not be tested (failure_class says why)
+    NOT_TESTED = "not_tested"  # deliberately not visited (robots.txt, out of scope after redirect)
+
+
+class FailureClass(StrEnum):
+    """Why a page or host could not be tested. Never counted as a pass."""
+
+    DNS_ERROR = "dns_error"
+    TIMEOUT = "timeout"
+    CONNECTION_REFUSED = "connection_refused"
+    CONNECTION_RESET = "connection_reset"
+    TLS_ERROR = "tls_error"
+    HTTP_ERROR = "http_error"
+    BLOCKED_BY_ROBOTS = "blocked_by_robots"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    REDIRECTED_OUT_OF_SCOPE = "redirected_out_of_scope"
+    NOT_HTML = "not_html"
+    BROWSER_ERROR = "browser_error"
+    NETWORK_ERROR = "network_error"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+    status: int
+    location: str
+
+
+@dataclass(frozen=True)
+class Initiator:
+    """Who caused a request, as far as the browser tells (CDP Network.Initiator)."""
+
+    type: str  # parser, script, preload, other, ...
+    url: str | None = None  # the script or document that caused it
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    url: str
+    method: str
+    resource_type: str
+    frame_url: str | None
+    is_main_frame: bool
+    is_navigation: bool
+    initiator: Initiator | None = None
+    status: int | None = None
+    mime_type: str | None = None
+    remote_address: str | None = None
+    failure: str | None = None  # net::ERR_... when the request failed or was blocked
+    response_headers: tuple[tuple[str, str], ...] = ()
+    started_ms: float | None = None  # milliseconds since navigation start
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    @property
+    def scheme(self) -> str:
+        return urlsplit(self.url).scheme.lower()
+
+
+@dataclass(frozen=True)
+class CookieRecord:
+    name: str
+    value: str
+    domain: str
+    path: str
+    expires: float | None  # epoch seconds; None for a session cookie
+    http_only: bool
+    secure: bool
+    same_site: str | None
+    partition_key: str | None = None
+
+
+@dataclass(frozen=True)
+class StorageRecord:
+    origin: str
+    kind: str  # "local" or "session"
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ConsoleMessage:
+    type: str
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # absolute
+    text: str
+    rel: str = ""
+
+
+@dataclass(frozen=True)
+class TlsDetails:
+    protocol: str | None
+    subject: str | None
+    issuer: str | None
+    valid_from: float | None
+    valid_to: float | None
+    server_ip: str | None
+    server_port: int | None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds since the navigation started."""
+
+    dom_content_loaded: float | None = None
+    load: float | None = None
+    settled: float | None = None
+    total: float | None = None
+    load_timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class PageCapture:
+    """Everything one navigation yields. Every check family reads the same capture."""
+
+    url: str  # as requested
+    scenario: Scenario
+    final_url: str
+    status: int | None
+    kind: PageKind = PageKind.HTML
+    page_status: PageStatus = PageStatus.OK
+    failure_class: FailureClass | None = None
+    failure_detail: str | None = None
+    redirect_chain: tuple[Redirect, ...] = ()
+    response_headers: tuple[tuple[str, str], ...] = ()  # raw, duplicates kept, names lower-cased
+    content_type: str | None = None
+    content_length: int | None = None
+    requests: tuple[RequestRecord, ...] = ()
+    cookies: tuple[CookieRecord, ...] = ()
+    storage: tuple[StorageRecord, ...] = ()
+    console: tuple[ConsoleMessage, ...] = ()
+    links: tuple[Link, ...] = ()
+    frames: tuple[str, ...] = ()  # frame URLs, main frame first
+    dom_html: str = ""
+    title: str | None = None
+    html_lang: str | None = None  # the lang attribute of <html> as written; None when absent
+    tls: TlsDetails | None = None
+    timings: Timings = field(default_factory=Timings)
+
+    def header(self, name: str) -> str | None:
+        """The first value of a response header of the main document, or None."""
+        name = name.lower()
+        return next((value for key, value in self.response_headers if key == name), None)
+
+    @property
+    def is_testable(self) -> bool:
+        return self.page_status is PageStatus.OK
+
+
+@dataclass(frozen=True)
+class HostProbeResult:
+    """What one host-level probe found out about one host (run once per host and scan)."""
+
+    host: str
+    port: int
+    probe: str
+    ok: bool
+    data: dict = field(default_factory=dict)
+    failure_class: FailureClass | None = None
+    failure_detail: str | None = None

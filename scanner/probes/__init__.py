@@ -1,0 +1,43 @@
+"""Host probes: evidence gathered once per host and scan, beside the browsing.
+
+A probe is the host-level counterpart of a page capture: it talks to the network and returns a
+HostProbeResult; host checks then judge that result without touching the network. Each probe says
+how many connections it opens at once, so politeness towards one server lives in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from scanner.evidence import HostProbeResult
+from scanner.net import NetClient
+
+ProbeFn = Callable[[str, int, NetClient], Awaitable[HostProbeResult]]
+
+
+@dataclass(frozen=True)
+class HostProbe:
+    name: str
+    port: int  # the port probed on every first-party host (80: plain HTTP, 443: TLS)
+    connections: int  # the most connections the probe opens to one server at a time
+    run: ProbeFn
+
+
+PROBES: dict[str, HostProbe] = {}
+
+
+def host_probe(name: str, *, port: int, connections: int = 1) -> Callable[[ProbeFn], ProbeFn]:
+    def register(function: ProbeFn) -> ProbeFn:
+        if name in PROBES:
+            raise ValueError(f"host probe {name!r} is registered twice")
+        PROBES[name] = HostProbe(name, port, connections, function)
+        return function
+
+    return register
+
+
+def load_all_probes() -> dict[str, HostProbe]:
+    from scanner.probes import http_redirect  # noqa: F401  (registers itself)
+
+    return PROBES

@@ -1,0 +1,165 @@
+"""Records what a page does on the network and on the console while it loads.
+
+Playwright's events see every request of every frame, out-of-process iframes included. Chromium's
+DevTools protocol adds what Playwright does not expose: who initiated a request and the server's IP
+address. Those come from a CDP session on the page, which sees the frames rendered in the page's
+process; for other frames the initiator stays unknown rather than guessed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+from playwright.async_api import BrowserContext, CDPSession, ConsoleMessage, Page, Request, Response
+from playwright.async_api import Error as PlaywrightError
+
+from scanner.evidence import ConsoleMessage as ConsoleRecord
+from scanner.evidence import Initiator, RequestRecord
+
+MAX_CONSOLE_MESSAGES = 500
+MAX_REQUESTS = 5000
+
+
+class NetworkRecorder:
+    """Attach before navigating; read ``records()`` after the page settled."""
+
+    def __init__(self, context: BrowserContext, page: Page) -> None:
+        self.page = page
+        self.started = time.monotonic()
+        self.last_activity = self.started
+        self.in_flight = 0
+        self._requests: list[tuple[Request, float]] = []
+        self._responses: dict[Request, Response] = {}
+        self._failures: dict[Request, str] = {}
+        self._initiators: dict[str, deque[Initiator]] = defaultdict(deque)
+        self._remote_addresses: dict[str, str] = {}
+        self.console: list[ConsoleRecord] = []
+        context.on("request", self._on_request)
+        context.on("response", self._on_response)
+        context.on("requestfinished", self._on_finished)
+        context.on("requestfailed", self._on_failed)
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+
+    async def attach_devtools(self, context: BrowserContext) -> None:
+        """Initiators and IP addresses from CDP; best effort, the capture works without them."""
+        try:
+            session: CDPSession = await context.new_cdp_session(self.page)
+            session.on("Network.requestWillBeSent", self._on_cdp_request)
+            session.on("Network.responseReceived", self._on_cdp_response)
+            await session.send("Network.enable")
+        except PlaywrightError:
+            pass
+
+    def reset_clock(self) -> None:
+        self.started = self.last_activity = time.monotonic()
+
+    def elapsed_ms(self) -> float:
+        return (time.monotonic() - self.started) * 1000
+
+    async def wait_until_quiet(self, quiet: float, cap: float) -> None:
+        """Wait until no request was in flight for ``quiet`` seconds, at most ``cap`` seconds."""
+        deadline = time.monotonic() + cap
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            if self.in_flight <= 0 and now - self.last_activity >= quiet:
+                return
+            await asyncio.sleep(min(0.05, max(0.0, deadline - now)))
+
+    # --- Playwright events ---------------------------------------------------------------
+
+    def _touch(self) -> None:
+        self.last_activity = time.monotonic()
+
+    def _on_request(self, request: Request) -> None:
+        self._touch()
+        self.in_flight += 1
+        if len(self._requests) < MAX_REQUESTS:
+            self._requests.append((request, self.elapsed_ms()))
+
+    def _on_response(self, response: Response) -> None:
+        self._touch()
+        self._responses[response.request] = response
+
+    def _on_finished(self, request: Request) -> None:
+        self._touch()
+        self.in_flight -= 1
+
+    def _on_failed(self, request: Request) -> None:
+        self._touch()
+        self.in_flight -= 1
+        self._failures[request] = request.failure or "failed"
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if len(self.console) < MAX_CONSOLE_MESSAGES:
+            location = message.location or {}
+            self.console.append(ConsoleRecord(message.type, message.text, location.get("url") or None))
+
+    def _on_page_error(self, error: Any) -> None:
+        if len(self.console) < MAX_CONSOLE_MESSAGES:
+            self.console.append(ConsoleRecord("pageerror", str(error), None))
+
+    # --- DevTools events -----------------------------------------------------------------
+
+    def _on_cdp_request(self, event: dict[str, Any]) -> None:
+        initiator = event.get("initiator") or {}
+        url = initiator.get("url")
+        line = initiator.get("lineNumber")
+        frames = ((initiator.get("stack") or {}).get("callFrames")) or []
+        if not url and frames:  # a script: the innermost frame with a URL is the caller
+            caller = next((frame for frame in frames if frame.get("url")), None)
+            if caller:
+                url, line = caller["url"], caller.get("lineNumber")
+        kind = initiator.get("type", "other")
+        if event.get("type") == "Ping":
+            kind = "beacon"
+        self._initiators[event["request"]["url"]].append(Initiator(kind, url or None, line))
+
+    def _on_cdp_response(self, event: dict[str, Any]) -> None:
+        response = event.get("response") or {}
+        if response.get("remoteIPAddress"):
+            self._remote_addresses[response["url"]] = response["remoteIPAddress"]
+
+    # --- Results -------------------------------------------------------------------------
+
+    def records(self) -> tuple[RequestRecord, ...]:
+        main_frame = self.page.main_frame
+        records = []
+        for request, started_ms in self._requests:
+            response = self._responses.get(request)
+            frame = _frame_of(request)
+            queue = self._initiators.get(request.url)
+            records.append(
+                RequestRecord(
+                    url=request.url,
+                    method=request.method,
+                    resource_type=request.resource_type,
+                    frame_url=frame.url if frame else None,
+                    is_main_frame=frame is main_frame,
+                    is_navigation=request.is_navigation_request(),
+                    initiator=queue.popleft() if queue else None,
+                    status=response.status if response else None,
+                    mime_type=_mime(response),
+                    remote_address=self._remote_addresses.get(request.url),
+                    failure=self._failures.get(request),
+                    started_ms=round(started_ms, 1),
+                )
+            )
+        return tuple(records)
+
+
+def _frame_of(request: Request):
+    try:
+        return request.frame
+    except PlaywrightError:  # requests of service workers belong to no frame
+        return None
+
+
+def _mime(response: Response | None) -> str | None:
+    if response is None:
+        return None
+    content_type = response.headers.get("content-type")
+    return content_type.split(";")[0].strip().lower() if content_type else None

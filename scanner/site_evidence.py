@@ -1,0 +1,62 @@
+"""Site checks read the whole scan through this view over the stored pages."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from scanner.evidence import FailureClass, Link, PageCapture, PageKind, PageStatus, Redirect, Scenario
+from scanner.store.db import session
+from scanner.store.models import Page
+
+BATCH = 200
+
+
+class StoredSiteEvidence:
+    """Pages are read in batches, so a site check over 10,000 pages keeps memory flat."""
+
+    def __init__(self, engine: Engine, scan_id: int) -> None:
+        self.engine = engine
+        self.scan_id = scan_id
+
+    def pages(self, scenario: Scenario = Scenario.FIRST_VISIT) -> Iterator[PageCapture]:
+        last_id = 0
+        while True:
+            with session(self.engine) as db:
+                rows = db.exec(
+                    select(Page)
+                    .where(Page.scan_id == self.scan_id, Page.scenario == scenario.value, Page.id > last_id)
+                    .order_by(Page.id)
+                    .limit(BATCH)
+                ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield page_capture_from_row(row)
+            last_id = rows[-1].id
+
+
+def page_capture_from_row(row: Page) -> PageCapture:
+    """The stored part of a capture (requests, cookies and storage live in their own tables)."""
+    return PageCapture(
+        url=row.url,
+        scenario=Scenario(row.scenario),
+        final_url=row.final_url or row.url,
+        status=row.http_status,
+        kind=PageKind(row.kind),
+        page_status=PageStatus(row.status),
+        failure_class=FailureClass(row.failure_class) if row.failure_class else None,
+        failure_detail=row.failure_detail,
+        redirect_chain=tuple(Redirect(**hop) for hop in row.redirect_chain),
+        response_headers=tuple((name, value) for name, value in row.response_headers),
+        content_type=row.content_type,
+        content_length=row.content_length,
+        links=tuple(Link(href, text, rel) for href, text, rel in row.links),
+        frames=tuple(row.frames),
+        dom_html=gzip.decompress(row.dom_html_gz).decode("utf-8", "replace") if row.dom_html_gz else "",
+        title=row.title,
+        html_lang=row.html_lang,
+    )

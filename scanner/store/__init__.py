@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables over SQLite (default, WAL) or PostgreSQL (``--db postgresql://...``)."""

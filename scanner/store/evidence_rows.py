@@ -1,0 +1,169 @@
+"""PageCapture and check outcomes -> rows, with the evidence-hygiene rules applied."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import asdict
+
+from sqlmodel import Session
+
+from scanner.checking import CheckOutcome
+from scanner.crawl.urls import url_key
+from scanner.domains import registrable_domain
+from scanner.evidence import PageCapture
+from scanner.redact import redact_url, short_hash
+from scanner.scope import FirstPartySet
+from scanner.store.models import CheckTally, Cookie, Finding, Page, Request, StorageItem
+from scanner.store.upsert import add_to_counters
+
+MAX_STORED_HTML = 5 * 1024 * 1024  # bytes of DOM kept per page (compressed on disk)
+
+
+def add_page(
+    session: Session,
+    scan_id: int,
+    capture: PageCapture,
+    *,
+    first_party: FirstPartySet,
+    depth: int = 0,
+    referrer: str | None = None,
+    store_dom: bool = True,
+) -> Page:
+    """Add the page and its requests, cookies and storage to the session (flushed, not committed)."""
+    page = Page(
+        scan_id=scan_id,
+        url=capture.url,
+        url_key=url_key(capture.url),
+        scenario=capture.scenario.value,
+        kind=capture.kind.value,
+        depth=depth,
+        referrer=referrer,
+        status=capture.page_status.value,
+        failure_class=capture.failure_class.value if capture.failure_class else None,
+        failure_detail=capture.failure_detail,
+        final_url=capture.final_url,
+        http_status=capture.status,
+        content_type=capture.content_type,
+        content_length=capture.content_length,
+        title=capture.title,
+        html_lang=capture.html_lang,
+        redirect_chain=[asdict(hop) for hop in capture.redirect_chain],
+        response_headers=[list(header) for header in capture.response_headers],
+        tls=asdict(capture.tls) if capture.tls else None,
+        timings=asdict(capture.timings),
+        console=[asdict(message) for message in capture.console],
+        frames=list(capture.frames),
+        links=[[link.href, link.text, link.rel] for link in capture.links],
+        dom_html_gz=_compressed(capture.dom_html) if store_dom and capture.dom_html else None,
+    )
+    session.add(page)
+    session.flush()  # assigns page.id
+    session.add_all(_requests(page.id, capture, first_party))
+    session.add_all(_cookies(page.id, capture, first_party))
+    session.add_all(_storage(page.id, capture))
+    return page
+
+
+def add_findings(session: Session, scan_id: int, page_id: int | None, outcome: CheckOutcome) -> None:
+    for located in outcome.findings:
+        finding = located.finding
+        session.add(
+            Finding(
+                scan_id=scan_id,
+                page_id=page_id,
+                check_id=located.check.id,
+                family=located.check.family.value,
+                scope=located.check.scope.value,
+                result=finding.result.value,
+                severity=(finding.severity or located.check.severity).value,
+                fingerprint=located.fingerprint,
+                page_url=located.page_url,
+                host=located.host,
+                scenario=located.scenario.value if located.scenario else None,
+                frame_url=finding.frame_url,
+                selector=finding.selector,
+                snippet=finding.snippet,
+                subject=finding.subject,
+                message_de=finding.message.de,
+                message_en=finding.message.en,
+                evidence=finding.evidence,
+            )
+        )
+    for check_id, delta in outcome.tallies.items():
+        add_to_counters(
+            session,
+            CheckTally,
+            {"scan_id": scan_id, "check_id": check_id},
+            {
+                "evaluated": delta.evaluated,
+                "with_findings": delta.with_findings,
+                "findings": delta.findings,
+                "errors": delta.errors,
+            },
+        )
+
+
+def _compressed(html: str) -> bytes:
+    return gzip.compress(html.encode("utf-8", "surrogatepass")[:MAX_STORED_HTML], compresslevel=6)
+
+
+def _requests(page_id: int, capture: PageCapture, first_party: FirstPartySet) -> list[Request]:
+    rows = []
+    for request in capture.requests:
+        initiator = request.initiator
+        rows.append(
+            Request(
+                page_id=page_id,
+                url=redact_url(request.url),
+                host=request.host,
+                registrable_domain=registrable_domain(request.host) if request.host else "",
+                third_party=first_party.is_third_party_url(request.url),
+                method=request.method,
+                resource_type=request.resource_type,
+                frame_url=redact_url(request.frame_url) if request.frame_url else None,
+                is_main_frame=request.is_main_frame,
+                is_navigation=request.is_navigation,
+                initiator_type=initiator.type if initiator else None,
+                initiator_url=redact_url(initiator.url) if initiator and initiator.url else None,
+                status=request.status,
+                mime_type=request.mime_type,
+                remote_address=request.remote_address,
+                failure=request.failure,
+                started_ms=request.started_ms,
+            )
+        )
+    return rows
+
+
+def _cookies(page_id: int, capture: PageCapture, first_party: FirstPartySet) -> list[Cookie]:
+    return [
+        Cookie(
+            page_id=page_id,
+            name=cookie.name,
+            domain=cookie.domain,
+            path=cookie.path,
+            expires=cookie.expires,
+            http_only=cookie.http_only,
+            secure=cookie.secure,
+            same_site=cookie.same_site,
+            partition_key=cookie.partition_key,
+            third_party=not first_party.contains_host(cookie.domain.lstrip(".")),
+            value_hash=short_hash(cookie.value),
+            value_length=len(cookie.value),
+        )
+        for cookie in capture.cookies
+    ]
+
+
+def _storage(page_id: int, capture: PageCapture) -> list[StorageItem]:
+    return [
+        StorageItem(
+            page_id=page_id,
+            origin=item.origin,
+            kind=item.kind,
+            key=item.key,
+            value_hash=short_hash(item.value),
+            value_length=len(item.value),
+        )
+        for item in capture.storage
+    ]

@@ -1,0 +1,158 @@
+"""Targets and scans: create, find the one to resume, finish, look up."""
+
+from __future__ import annotations
+
+import os
+import socket
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from scanner import __version__
+from scanner.config import TargetConfig
+from scanner.store.models import Finding, FrontierItem, HostResult, Page, Scan, Target, utc_now
+
+
+class ScanStatus(StrEnum):
+    RUNNING = "running"
+    INTERRUPTED = "interrupted"  # stopped by a signal; resumable
+    COMPLETED = "completed"
+    FAILED = "failed"  # nothing could be tested; failure_class says why
+
+
+RESUMABLE = (ScanStatus.RUNNING, ScanStatus.INTERRUPTED)
+
+
+class ScanLookupError(LookupError):
+    pass
+
+
+def upsert_target(session: Session, target: TargetConfig) -> Target:
+    row = session.exec(select(Target).where(Target.name == target.name)).first()
+    if row is None:
+        row = Target(name=target.name, tags=[], config_json={})
+    row.authority_level = target.authority_level
+    row.tags = list(target.tags)
+    row.schedule = target.schedule
+    row.config_json = target.to_json_dict()
+    row.updated_at = utc_now()
+    session.add(row)
+    session.commit()
+    return row
+
+
+def create_scan(session: Session, target_row: Target, target: TargetConfig) -> Scan:
+    scan = Scan(
+        target_id=target_row.id,
+        govscan_version=__version__,
+        engine_versions={},
+        config_hash=target.config_hash(),
+        config_json=target.to_json_dict(),
+        summary={},
+        runner_host=socket.gethostname(),
+        runner_pid=os.getpid(),
+    )
+    session.add(scan)
+    session.commit()
+    return scan
+
+
+def find_resumable(session: Session, target_row: Target) -> Scan | None:
+    """The newest unfinished scan of the target, unless a live process on this machine runs it."""
+    scan = session.exec(
+        select(Scan)
+        .where(Scan.target_id == target_row.id, Scan.status.in_([status.value for status in RESUMABLE]))
+        .order_by(Scan.id.desc())
+    ).first()
+    if scan is None:
+        return None
+    if scan.status == ScanStatus.RUNNING and _still_running(scan):
+        raise ScanLookupError(
+            f"scan {scan.id} of {target_row.name!r} is still running in process {scan.runner_pid}; "
+            "stop it first or wait for it to finish"
+        )
+    return scan
+
+
+def _still_running(scan: Scan) -> bool:
+    if scan.runner_host != socket.gethostname() or not scan.runner_pid or scan.runner_pid == os.getpid():
+        return False
+    try:
+        os.kill(scan.runner_pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_for_resume(session: Session, scan: Scan) -> Scan:
+    scan.status = ScanStatus.RUNNING.value
+    scan.resumed_count += 1
+    scan.runner_host = socket.gethostname()
+    scan.runner_pid = os.getpid()
+    scan.finished_at = None
+    session.add(scan)
+    session.commit()
+    return scan
+
+
+def finish_scan(
+    session: Session,
+    scan: Scan,
+    status: ScanStatus,
+    *,
+    stopped_by: str | None = None,
+    failure_class: str | None = None,
+    failure_detail: str | None = None,
+) -> Scan:
+    scan.status = status.value
+    scan.stopped_by = stopped_by
+    scan.failure_class = failure_class
+    scan.failure_detail = failure_detail
+    scan.finished_at = utc_now()
+    scan.summary = scan_summary(session, scan.id)
+    session.add(scan)
+    session.commit()
+    return scan
+
+
+def scan_summary(session: Session, scan_id: int) -> dict[str, Any]:
+    """Counts for listings and the report header: pages by kind and status, findings by family."""
+    pages = session.exec(
+        select(Page.kind, Page.status, func.count())
+        .where(Page.scan_id == scan_id)
+        .group_by(Page.kind, Page.status)
+    ).all()
+    findings = session.exec(
+        select(Finding.family, Finding.result, func.count())
+        .where(Finding.scan_id == scan_id)
+        .group_by(Finding.family, Finding.result)
+    ).all()
+    hosts = session.exec(
+        select(HostResult.ok, func.count()).where(HostResult.scan_id == scan_id).group_by(HostResult.ok)
+    ).all()
+    queued = session.exec(
+        select(func.count()).where(FrontierItem.scan_id == scan_id, FrontierItem.state != "done")
+    ).one()
+    return {
+        "pages": {f"{kind}:{status}": count for kind, status, count in pages},
+        "findings": {f"{family}:{result}": count for family, result, count in findings},
+        "host_probes": {"ok" if ok else "not_tested": count for ok, count in hosts},
+        "not_visited": queued,
+    }
+
+
+def get_scan(session: Session, scan_id: int | None = None) -> Scan:
+    """A scan by id, or the newest one."""
+    if scan_id is not None:
+        scan = session.get(Scan, scan_id)
+        if scan is None:
+            raise ScanLookupError(f"there is no scan {scan_id} in this database")
+        return scan
+    scan = session.exec(select(Scan).order_by(Scan.id.desc())).first()
+    if scan is None:
+        raise ScanLookupError("this database holds no scan yet; run 'govscan scan' or 'govscan demo' first")
+    return scan
