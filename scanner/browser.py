@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -108,23 +110,44 @@ class ScanBrowser:
         )
 
 
+def prepare_profile() -> Path:
+    """A fresh user-data directory whose profile accepts third-party cookies.
+
+    Contexts for page visits are off-the-record children of this profile, and Chromium blocks
+    third-party cookies in those by default ("Block third-party cookies in Incognito"), unlike a
+    citizen's normal Chrome window. The profile preference ``cookie_controls_mode = 0`` ("allow
+    all cookies") is inherited by them, so the evidence shows what a default browser stores.
+    """
+    profile = Path(tempfile.mkdtemp(prefix="govscan-profile-"))
+    (profile / "Default").mkdir()
+    preferences = {"profile": {"cookie_controls_mode": 0}}
+    (profile / "Default" / "Preferences").write_text(json.dumps(preferences), encoding="utf-8")
+    return profile
+
+
 @asynccontextmanager
 async def launch_browser(network: NetworkSettings) -> AsyncIterator[ScanBrowser]:
     home = make_chromium_home(network.ca_bundle) if network.ca_bundle else None
+    profile = prepare_profile()
     try:
         async with async_playwright() as playwright:
             executable = find_chromium(playwright)
             environment = {**os.environ, "HOME": str(home)} if home else None
-            browser = await playwright.chromium.launch(
+            # A persistent context only to own the profile; every visit gets a new context.
+            holder = await playwright.chromium.launch_persistent_context(
+                str(profile),
                 executable_path=str(executable),
                 headless=True,
                 args=chromium_flags(network),
                 env=environment,
             )
             try:
+                browser = holder.browser
+                assert browser is not None  # Chromium persistent contexts have one
                 yield ScanBrowser(browser, executable, scanning_user_agent(browser.version))
             finally:
-                await browser.close()
+                await holder.close()
     finally:
+        shutil.rmtree(profile, ignore_errors=True)
         if home:
             shutil.rmtree(home, ignore_errors=True)

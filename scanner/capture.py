@@ -7,7 +7,6 @@ cap. Waiting for "networkidle" would hang on pages with analytics or long pollin
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, replace
 
 from playwright.async_api import Error as PlaywrightError
@@ -54,33 +53,34 @@ async def capture_page(
         await recorder.attach_devtools(context)
         recorder.reset_clock()
         try:
-            response = await page.goto(
-                url, wait_until="domcontentloaded", timeout=settings.page_timeout * 1000
-            )
+            response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
         except (PlaywrightError, PlaywrightTimeout) as error:
             return _failed_navigation(url, scenario, str(error), recorder)
         if response is None:
             return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
-        dom_content_loaded = recorder.elapsed_ms()
-        load_timed_out = not await _wait_for_load(page, settings, started=recorder.started)
-        load = None if load_timed_out else recorder.elapsed_ms()
+        dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
+        load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
         await recorder.wait_until_quiet(settings.settle_quiet, settings.settle_cap)
         settled = recorder.elapsed_ms()
         capture = await _read_page(url, scenario, page, response, recorder)
-        return replace(
-            capture, timings=Timings(dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out)
+        timings = Timings(
+            dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out=load is None
         )
+        return replace(capture, timings=timings)
     finally:
         await context.close()
 
 
-async def _wait_for_load(page: Page, settings: CaptureSettings, *, started: float) -> bool:
-    remaining = settings.page_timeout - (time.monotonic() - started)
+async def _wait_for(
+    page: Page, state: str, settings: CaptureSettings, recorder: NetworkRecorder
+) -> float | None:
+    """Milliseconds until the page reached ``state``, or None when the page timeout ran out first."""
+    remaining = settings.page_timeout - recorder.elapsed_ms() / 1000
     try:
-        await page.wait_for_load_state("load", timeout=max(remaining, 0.1) * 1000)
-        return True
+        await page.wait_for_load_state(state, timeout=max(remaining, 0.1) * 1000)
     except PlaywrightTimeout:
-        return False  # capture what is there; the timing records that load never fired
+        return None  # capture what is there; the timings record that the event never came
+    return recorder.elapsed_ms()
 
 
 async def _read_page(

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from scanner.hostnames import ascii_host
 
 _HOST = r"[^:\[\]\s,]+|\[[0-9a-fA-F:.]+\]"
+# As in curl, an empty HOST matches every host name on that port (":443:127.0.0.1:8443").
 CONNECT_TO = re.compile(
-    rf"^(?P<host>{_HOST}):(?P<port>\d{{1,5}}):(?P<address>{_HOST}):(?P<address_port>\d{{1,5}})$"
+    rf"^(?P<host>{_HOST})?:(?P<port>\d{{1,5}}):(?P<address>{_HOST}):(?P<address_port>\d{{1,5}})$"
 )
 
 
@@ -40,12 +41,14 @@ class ConnectTo:
         for value in (port, address_port):
             if not 1 <= value <= 65535:
                 raise ConnectToError(f'port {value} out of range 1-65535 in "{text}"')
-        host = ascii_host(match["host"].strip("[]")) or match["host"].lower()
+        host = match["host"] or ""
+        host = ascii_host(host.strip("[]")) or host.lower()
         return cls(host, port, match["address"].strip("[]"), address_port)
 
     def __str__(self) -> str:
         address = f"[{self.address}]" if ":" in self.address else self.address
-        return f"{self.host}:{self.port}:{address}:{self.address_port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}:{address}:{self.address_port}"
 
 
 class HostMap:
@@ -68,7 +71,7 @@ class HostMap:
 
     def resolve(self, host: str, port: int) -> tuple[str, int] | None:
         """Where to connect for ``host:port``, or None to use normal DNS."""
-        rule = self._rules.get((ascii_host(host) or host, port))
+        rule = self._rules.get((ascii_host(host) or host, port)) or self._rules.get(("", port))
         return (rule.address, rule.address_port) if rule else None
 
     def chromium_host_resolver_rules(self) -> str:
@@ -78,7 +81,8 @@ class HostMap:
         the host and the port, which is exactly curl's connect-to.
         """
         rules = []
-        for rule in self._rules.values():
+        # Chromium applies the first matching rule: exact host names before wildcards.
+        for rule in sorted(self._rules.values(), key=lambda rule: rule.host == ""):
             address = f"[{rule.address}]" if ":" in rule.address else rule.address
-            rules.append(f"MAP {rule.host}:{rule.port} {address}:{rule.address_port}")
+            rules.append(f"MAP {rule.host or '*'}:{rule.port} {address}:{rule.address_port}")
         return ", ".join(rules)

@@ -291,8 +291,6 @@ class ScanRun:
             )
 
     async def _visit(self, item: FrontierItem) -> None:
-        if self.first_party.contains_host(item.host):
-            self.probes.ensure(item.host)
         if item.kind == "document":
             capture = await self._record_document(item.url)
         elif not await self._robots_allow(item.url):
@@ -302,6 +300,8 @@ class ScanRun:
             capture = await capture_page(self.browser, item.url, settings=self.capture_settings)
             capture = await self._classify(capture)
         self._store(item, capture)
+        if capture.is_testable and capture.kind is PageKind.HTML:
+            self.probes.ensure(_host(capture.final_url))  # hosts that served a page get host checks
 
     async def _robots_allow(self, url: str) -> bool:
         if not self.target.crawl.respect_robots:

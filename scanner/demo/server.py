@@ -2,7 +2,8 @@
 
 ``root/<hostname>/...`` is served for that hostname on both ports; a scan reaches it through
 ``--connect-to`` and trusts it through ``--ca-bundle`` (a fresh local CA made with trustme), so
-real-looking hostnames work without DNS or internet.
+real-looking hostnames work without DNS or internet. Host folders may appear while the server
+runs: certificates are issued per host name on first contact (SNI).
 
 An optional ``root/<hostname>/_host.toml`` shapes a host's behaviour:
 
@@ -12,6 +13,8 @@ An optional ``root/<hostname>/_host.toml`` shapes a host's behaviour:
     "Server" = "Apache/2.4.41 (Ubuntu)"
     [types]                           # content types of files without a telling extension
     "/css2" = "text/css"
+    [redirects]                       # path -> location, answered with 302
+    "/alt" = "https://www.example.de/neu"
 """
 
 from __future__ import annotations
@@ -29,6 +32,18 @@ import trustme
 from aiohttp import web
 
 DEMO_SITE = Path(__file__).parent / "site"
+SCHEME = web.AppKey("scheme", str)
+# Without /etc/mime.types Python does not know these; the demo serves all of them.
+for _type, _extension in (
+    ("font/woff2", ".woff2"),
+    ("image/svg+xml", ".svg"),
+    ("text/vtt", ".vtt"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+):
+    mimetypes.add_type(_type, _extension)
+# aiohttp would announce itself with its version; a host without a configured Server header gets
+# a neutral one, so that only the demo's deliberate version banners show up as findings.
+NEUTRAL_SERVER = "govscan-demo"
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 
 
@@ -38,6 +53,7 @@ class HostSettings:
     delay_ms: int = 0
     headers: tuple[tuple[str, str], ...] = ()
     types: dict[str, str] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, host_dir: Path) -> HostSettings:
@@ -53,6 +69,7 @@ class HostSettings:
             delay_ms=int(data.get("delay_ms", 0)),
             headers=tuple(headers),
             types=dict(data.get("types", {})),
+            redirects=dict(data.get("redirects", {})),
         )
 
 
@@ -63,10 +80,8 @@ class VirtualHostServer:
         self, root: Path = DEMO_SITE, *, http_port: int = 0, https_port: int = 0, ca: trustme.CA | None = None
     ) -> None:
         self.root = root
-        self.hosts = sorted(
-            path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("_")
-        )
-        self.settings = {host: HostSettings.load(root / host) for host in self.hosts}
+        self._settings: dict[str, HostSettings] = {}
+        self._tls_contexts: dict[str, ssl.SSLContext] = {}
         self.ca = ca or trustme.CA(organization_name="govscan local test CA")
         self._ports = (http_port, https_port)
         self._runners: list[web.AppRunner] = []
@@ -81,12 +96,29 @@ class VirtualHostServer:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
+    @property
+    def hosts(self) -> list[str]:
+        return sorted(
+            path.name for path in self.root.iterdir() if path.is_dir() and not path.name.startswith("_")
+        )
+
     async def start(self) -> None:
         self.ca.cert_pem.write_to_path(str(self.ca_bundle))
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.ca.issue_cert(*self.hosts).configure_cert(tls)
+        tls = self._tls_context("localhost")
+        tls.sni_callback = self._choose_certificate
         self.http_port = await self._serve("http", self._ports[0], None)
         self.https_port = await self._serve("https", self._ports[1], tls)
+
+    def _tls_context(self, host: str) -> ssl.SSLContext:
+        if host not in self._tls_contexts:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self.ca.issue_cert(host).configure_cert(context)
+            self._tls_contexts[host] = context
+        return self._tls_contexts[host]
+
+    def _choose_certificate(self, connection, server_name: str | None, _context) -> None:
+        if server_name:
+            connection.context = self._tls_context(server_name.lower())
 
     async def stop(self) -> None:
         for runner in self._runners:
@@ -101,9 +133,13 @@ class VirtualHostServer:
             rules += [f"{host}:80:127.0.0.1:{self.http_port}", f"{host}:443:127.0.0.1:{self.https_port}"]
         return rules
 
+    def connect_all(self) -> list[str]:
+        """Rules that send ports 80 and 443 of every host name here: nothing reaches the internet."""
+        return [f":80:127.0.0.1:{self.http_port}", f":443:127.0.0.1:{self.https_port}"]
+
     async def _serve(self, scheme: str, port: int, tls: ssl.SSLContext | None) -> int:
         app = web.Application()
-        app["scheme"] = scheme
+        app[SCHEME] = scheme
         app.router.add_route("*", "/{path:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -114,19 +150,30 @@ class VirtualHostServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").split(":")[0].lower().rstrip(".")
-        if host not in self.settings:
+        settings = self._host_settings(host)
+        if settings is None:
             return web.Response(status=421, text=f"this server does not serve {host}\n")
-        settings = self.settings[host]
         if settings.delay_ms:
             await asyncio.sleep(settings.delay_ms / 1000)
         response = self._respond(request, host, settings)
         for name, value in settings.headers:
             response.headers.add(name, value)
+        response.headers.setdefault("Server", NEUTRAL_SERVER)
         return response
 
+    def _host_settings(self, host: str) -> HostSettings | None:
+        if host not in self._settings:
+            host_dir = self.root / host
+            if host.startswith("_") or "/" in host or not host_dir.is_dir():
+                return None
+            self._settings[host] = HostSettings.load(host_dir)
+        return self._settings[host]
+
     def _respond(self, request: web.Request, host: str, settings: HostSettings) -> web.StreamResponse:
-        if request.app["scheme"] == "http" and settings.redirect_http_to_https:
-            raise web.HTTPMovedPermanently(f"https://{host}{request.path_qs}")
+        if request.app[SCHEME] == "http" and settings.redirect_http_to_https:
+            return _redirect(301, f"https://{host}{request.path_qs}")
+        if request.path in settings.redirects:
+            return _redirect(302, settings.redirects[request.path])
         if request.method == "POST":  # beacons and forms: accepted, nothing stored
             return web.Response(status=204)
         if request.method not in ("GET", "HEAD"):
@@ -139,7 +186,7 @@ class VirtualHostServer:
             return _not_found()
         if target.is_dir():
             if not request.path.endswith("/"):
-                raise web.HTTPMovedPermanently(request.path + "/")
+                return _redirect(301, request.path + "/")
             target = target / "index.html"
         if not target.is_file():
             return _not_found()
@@ -149,6 +196,10 @@ class VirtualHostServer:
             content_type += "; charset=utf-8"
         body = target.read_bytes()
         return web.Response(body=body, headers={"Content-Type": content_type})
+
+
+def _redirect(status: int, location: str) -> web.Response:
+    return web.Response(status=status, headers={"Location": location})
 
 
 def _not_found() -> web.Response:

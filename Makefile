@@ -1,0 +1,35 @@
+# Two entry points, each doing its own idempotent set-up:
+#   make demo   scan the bundled demo portal and print the report's path
+#   make test   run the linters and the test suite (real Chromium, local servers)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.govscan-installed
+
+.PHONY: setup browser demo test lint format clean
+
+setup: $(STAMP) browser
+
+$(STAMP): pyproject.toml
+	@scripts/setup-venv.sh "$(PYTHON)" "$(VENV)"
+	@touch $(STAMP)
+
+browser: $(STAMP)
+	@scripts/ensure-browser.sh "$(BIN)"
+
+demo: setup
+	$(BIN)/govscan demo
+
+test: setup lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) govscan-reports .pytest_cache .ruff_cache
