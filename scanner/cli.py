@@ -27,7 +27,7 @@ from scanner.connect_to import ConnectToError
 from scanner.network import NetworkSettings
 from scanner.store.db import DEFAULT_DB, DatabaseUrlError, open_database
 from scanner.store.scans import ScanLookupError, ScanStatus
-from scanner.trust import TrustStoreError, read_ca_bundle
+from scanner.trust import CaBundleError, TrustStoreError, read_ca_bundle
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -38,7 +38,7 @@ app = typer.Typer(
 config_app = typer.Typer(no_args_is_help=True, help="Work with targets.toml.")
 app.add_typer(config_app, name="config")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # error lines stay whole, to copy and grep
 stdout = Console()
 
 DbOption = Annotated[
@@ -75,7 +75,7 @@ def errors_to_exit_codes() -> Iterator[None]:
         for problem in error.problems:
             console.print(f"  {escape(str(problem))}", highlight=False)
         raise typer.Exit(2) from None
-    except (DatabaseUrlError, ConnectToError, ScanLookupError) as error:
+    except (DatabaseUrlError, ConnectToError, ScanLookupError, CaBundleError) as error:
         console.print(f"[red]govscan:[/red] {escape(str(error))}")
         raise typer.Exit(2) from None
     except (ChromiumNotFound, TrustStoreError) as error:
@@ -169,12 +169,11 @@ def demo(
         path = write_report(engine, outcomes[0].scan_id, out, "de")
         finish(outcomes, quiet=quiet, json_output=json_output, report=path)
         if not json_output:
-            stdout.print(str(path))
+            typer.echo(str(path))
 
 
 def write_report(engine, scan_id: int | None, out: Path, language: str) -> Path:
     from reports.html import render_scan_report
-
     from scanner.store.db import session
     from scanner.store.scans import get_scan
 
@@ -195,7 +194,7 @@ def report(
     with errors_to_exit_codes():
         if lang not in ("de", "en"):
             raise Exit(2, f"--lang {lang}: expected 'de' or 'en'")
-        stdout.print(str(write_report(open_database(db), scan_id, out, lang)))
+        typer.echo(str(write_report(open_database(db), scan_id, out, lang)))
 
 
 @app.command()
@@ -207,7 +206,6 @@ def export(
 ) -> None:
     """Export the findings of a scan (schema: docs/export-schema.json)."""
     from reports.export import export_findings
-
     from scanner.store.db import session
     from scanner.store.scans import get_scan
 
@@ -222,7 +220,7 @@ def export(
             return
         with out.open("w", encoding="utf-8", newline="") as handle:
             export_findings(engine, scan_row.id, format, handle)
-        stdout.print(str(out))
+        typer.echo(str(out))
 
 
 @app.command("checks")

@@ -19,7 +19,11 @@ PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICAT
 
 
 class TrustStoreError(RuntimeError):
-    pass
+    """The machine cannot build a trust store (e.g. certutil is missing)."""
+
+
+class CaBundleError(TrustStoreError):
+    """The CA bundle file itself is unusable: bad input."""
 
 
 def read_ca_bundle(path: Path) -> list[str]:
@@ -27,10 +31,10 @@ def read_ca_bundle(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="ascii", errors="replace")
     except OSError as error:
-        raise TrustStoreError(f"{path}: cannot read the CA bundle ({error.strerror})") from error
+        raise CaBundleError(f"{path}: cannot read the CA bundle ({error.strerror})") from error
     certificates = PEM_CERTIFICATE.findall(text)
     if not certificates:
-        raise TrustStoreError(
+        raise CaBundleError(
             f"{path}: no PEM certificate found (expected '-----BEGIN CERTIFICATE-----' blocks)"
         )
     return certificates

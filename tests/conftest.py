@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from localweb import LocalWeb  # tests/ is on sys.path (no __init__.py there)
 
 from scanner.browser import ScanBrowser, launch_browser
 from scanner.config import CrawlSettings, TargetConfig
@@ -15,6 +14,8 @@ from scanner.demo.server import VirtualHostServer
 from scanner.network import NetworkSettings
 from scanner.run import ScanOutcome, scan_target
 from scanner.store.db import open_database
+
+from localweb import LocalWeb  # tests/ is on sys.path (no __init__.py there)
 
 # Fast, still honest: no delay between pages of one host, short settle windows.
 FAST_CRAWL = {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from localweb import LocalWeb, page
 
 from scanner.browser import launch_browser
 from scanner.capture import CaptureSettings, capture_page
 from scanner.evidence import FailureClass, PageStatus
 from scanner.network import NetworkSettings
+
+from localweb import LocalWeb, page
 
 FAST = CaptureSettings(page_timeout=15, settle_quiet=0.3, settle_cap=3)
 

@@ -18,6 +18,7 @@ from scanner.config import (
     load_targets,
     parse_targets,
 )
+from scanner.demo.run import DEMO_TARGET_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -181,13 +182,13 @@ def test_time_budget_forms(tmp_path, written, seconds):
 def test_shipped_files_load_and_demo_targets_are_equal():
     project = load_targets(REPO / "targets.toml")
     demo_only = load_targets(REPO / "scanner" / "demo" / "targets.toml")
-    assert demo_only.names == ["demo"]
-    assert project.get("demo") == demo_only.get("demo")
-    assert project.get("demo").config_hash() == demo_only.get("demo").config_hash()
+    assert demo_only.names == [DEMO_TARGET_NAME]
+    assert project.get(DEMO_TARGET_NAME) == demo_only.get(DEMO_TARGET_NAME)
+    assert project.get(DEMO_TARGET_NAME).config_hash() == demo_only.get(DEMO_TARGET_NAME).config_hash()
     levels = {target.authority_level for target in project.targets}
     assert levels == {"bund", "land", "kreis", "gemeinde"}
     for target in project.targets:
-        if target.name != "demo":
+        if target.name != DEMO_TARGET_NAME:
             assert target.crawl.request_delay >= 1.0 and target.schedule
 
 

@@ -8,12 +8,13 @@ import os
 import sys
 from pathlib import Path
 
-from localweb import LocalWeb, page
 from sqlalchemy import func
 from sqlmodel import select
 
 from scanner.store.db import open_database, session
 from scanner.store.models import Finding, FrontierItem, Page, Scan
+
+from localweb import LocalWeb, page
 
 GOVSCAN = str(Path(sys.executable).with_name("govscan"))
 PAGES = 30

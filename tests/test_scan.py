@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import make_target
-from localweb import LocalWeb, page
 from sqlmodel import select
 
 from scanner.store.db import session
 from scanner.store.models import CheckTally, Finding, FrontierItem, HostResult, Page
+
+from conftest import make_target
+from localweb import LocalWeb, page
 
 
 def pages_of(engine, scan_id: int) -> dict[str, Page]:

@@ -14,10 +14,11 @@ from scanner.config import TargetConfig, load_targets
 from scanner.demo.server import VirtualHostServer
 
 DEMO_TARGETS = Path(__file__).parent / "targets.toml"
+DEMO_TARGET_NAME = "Landkreis Beispielhausen (Demo)"
 
 
 def demo_target() -> TargetConfig:
-    return load_targets(DEMO_TARGETS).get("demo")
+    return load_targets(DEMO_TARGETS).get(DEMO_TARGET_NAME)
 
 
 @contextmanager
@@ -41,6 +42,7 @@ async def serve_forever(console: Console) -> None:
     async with VirtualHostServer() as server:
         console.print("The demo portal is served on 127.0.0.1. Scan it with:")
         options = " ".join(f"--connect-to {rule}" for rule in server.connect_to())
-        console.print(f"govscan scan --target demo {options} --ca-bundle {server.ca_bundle}", soft_wrap=True)
+        command = f"govscan scan --target '{DEMO_TARGET_NAME}' {options} --ca-bundle {server.ca_bundle}"
+        console.print(command, soft_wrap=True)
         console.print("Press Ctrl-C to stop.")
         await asyncio.Event().wait()

@@ -1,0 +1,108 @@
+"""`govscan demo` end to end: serve the bundled portal, scan, report, export (see scanner/demo/FAULTS.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlmodel import select
+
+from scanner.store.db import open_database, session
+from scanner.store.models import Cookie, Page
+
+GOVSCAN = str(Path(sys.executable).with_name("govscan"))
+PORTAL = "https://www.landkreis-beispielhausen.de"
+
+
+def govscan(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([GOVSCAN, *arguments], capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    directory = tmp_path_factory.mktemp("demo")
+    database = f"sqlite:///{directory / 'govscan.db'}"
+    result = govscan("demo", "--db", database, "--out", str(directory / "berichte"), "--json")
+    assert result.returncode == 0, result.stderr
+    return {"outcome": json.loads(result.stdout), "db": database, "directory": directory}
+
+
+def test_demo_scan_finds_defects_of_all_three_families(demo: dict) -> None:
+    [scan] = demo["outcome"]["scans"]
+    assert scan["status"] == "completed" and scan["stopped_by"] == "frontier_exhausted"
+    families = {key.split(":")[0] for key in scan["summary"]["findings"]}
+    assert families == {"accessibility", "privacy", "security"}
+
+
+def test_demo_report_is_written_and_shows_each_family(demo: dict) -> None:
+    report = Path(demo["outcome"]["report"])
+    assert report.is_file() and report.parent == demo["directory"] / "berichte"
+    document = BeautifulSoup(report.read_text(encoding="utf-8"), "lxml")
+    headings = [heading.get_text(" ", strip=True) for heading in document.find_all("h2")]
+    for family in ("Barrierefreiheit", "Datenschutz", "Sicherheit"):
+        assert f"Befunde: {family}" in headings
+    text = document.get_text(" ")
+    for check_id in ("accessibility.document-lang", "privacy.third-party-request", "security.https-redirect"):
+        assert check_id in text
+
+
+def test_demo_faults_from_the_answer_key_are_found(demo: dict) -> None:
+    result = govscan("export", "--format", "json", "--db", demo["db"])
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+
+    lang_pages = {
+        finding["page_url"] for finding in findings if finding["check_id"] == "accessibility.document-lang"
+    }
+    assert lang_pages == {
+        f"{PORTAL}/bauen/",  # A02
+        f"{PORTAL}/jugend/",  # A03
+        f"{PORTAL}/stellenangebote/sachbearbeitung-kfz-zulassung.html",  # A04
+        f"{PORTAL}/archiv/pressemitteilung-2019-04.html",  # A05, reached only through sitemap.xml
+        f"{PORTAL}/gesundheitsamt/",  # A06: lang="deutsch"
+    }
+    third_parties = {
+        finding["subject"] for finding in findings if finding["check_id"] == "privacy.third-party-request"
+    }
+    assert {
+        "www.googletagmanager.com",
+        "www.google-analytics.com",
+        "fonts.googleapis.com",
+        "fonts.gstatic.com",
+        "www.youtube.com",
+        "cdn.jsdelivr.net",
+    } <= third_parties
+    redirects = [finding for finding in findings if finding["check_id"] == "security.https-redirect"]
+    assert [(finding["host"], finding["evidence"]["problem"]) for finding in redirects] == [
+        ("www.landkreis-beispielhausen.de", "no-redirect")  # the tourism site redirects properly
+    ]
+
+
+def test_demo_crawl_obeys_robots_records_documents_and_keeps_third_party_cookies(demo: dict) -> None:
+    engine = open_database(demo["db"])
+    with session(engine) as db:
+        pages = {row.url: row for row in db.exec(select(Page))}
+        cookies = {(row.domain, row.name) for row in db.exec(select(Cookie))}
+    assert pages[f"{PORTAL}/intern/"].failure_class == "blocked_by_robots"
+    pdf = pages[f"{PORTAL}/dokumente/haushaltsplan-2026.pdf"]
+    assert (pdf.kind, pdf.content_type, pdf.status) == ("document", "application/pdf", "ok")
+    assert (".youtube.com", "VISITOR_INFO1_LIVE") in cookies  # set inside the embedded player
+    assert any(name == "_ga" for _, name in cookies)  # set by the tag manager script before any consent
+
+
+def test_report_and_export_default_to_the_newest_scan(demo: dict, tmp_path: Path) -> None:
+    report = govscan("report", "--db", demo["db"], "--out", str(tmp_path), "--lang", "en")
+    assert report.returncode == 0, report.stderr
+    path = Path(report.stdout.strip())
+    assert path.is_file() and path.parent == tmp_path
+    assert '<html lang="en"' in path.read_text(encoding="utf-8")
+
+    csv = govscan("export", "--format", "csv", "--db", demo["db"], "--out", str(tmp_path / "befunde.csv"))
+    assert csv.returncode == 0, csv.stderr
+    lines = (tmp_path / "befunde.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("fingerprint,check_id,family")
+    assert len(lines) > 10

@@ -1,0 +1,62 @@
+"""The same scan stored in PostgreSQL (the server at 127.0.0.1:5432, a fresh database per run)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlmodel import select
+
+from scanner.run import scan_target
+from scanner.store.db import open_database, session
+from scanner.store.models import Finding, Page
+
+from conftest import make_target
+from localweb import LocalWeb, page
+
+SERVER = os.environ.get("GOVSCAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    name = f"govscan_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{SERVER}/{name}"
+    finally:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_a_scan_is_stored_in_postgresql(
+    local_web: LocalWeb, browser, network, postgres_url: str
+) -> None:
+    local_web.site("cdn.pg-dritt.de", {"/x.js": "1"})
+    origin = local_web.site(
+        "www.postgres-amt.de",
+        {
+            "/": page('<a href="/b.html">b</a><script src="https://cdn.pg-dritt.de/x.js"></script>'),
+            "/b.html": page("b", lang=None),
+        },
+    )
+    engine = open_database(postgres_url)
+    open_database(postgres_url)  # migrating an up-to-date database is a no-op
+
+    outcome = await scan_target(
+        make_target("PG", [origin + "/"]), engine=engine, network=network, browser=browser
+    )
+    again = await scan_target(
+        make_target("PG", [origin + "/"]), engine=engine, network=network, browser=browser
+    )
+
+    assert outcome.status == again.status == "completed"
+    with session(engine) as db:
+        urls = db.exec(select(Page.url).where(Page.scan_id == outcome.scan_id)).all()
+        checks = db.exec(select(Finding.check_id).where(Finding.scan_id == again.scan_id)).all()
+    assert sorted(urls) == [origin + "/", origin + "/b.html"]
+    assert sorted(checks) == ["accessibility.document-lang", "privacy.third-party-request"]
+    engine.dispose()
