@@ -95,11 +95,6 @@ class TargetConfig(BaseModel):
         canonical = json.dumps(self.to_json_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
-    def with_crawl(self, **changes: Any) -> TargetConfig:
-        """A copy with some crawl settings replaced, validated (e.g. `govscan demo` adds connect_to)."""
-        crawl = CrawlSettings.model_validate({**self.crawl.model_dump(), **changes})
-        return self.model_copy(update={"crawl": crawl})
-
     @property
     def first_party(self) -> FirstPartySet:
         """The authority's own hosts: first_party_hosts and their subdomains."""

@@ -146,14 +146,6 @@ def test_config_hash_is_stable_and_sensitive(tmp_path, good):
     assert target.model_copy(update={"max_pages": 101}).config_hash() != target.config_hash()
 
 
-def test_with_crawl_validates_and_keeps_the_rest(good):
-    demo = good.get("Potsdam").with_crawl(connect_to=("www.potsdam.de:443:127.0.0.1:8443",))
-    assert demo.crawl.connect_to == ("www.potsdam.de:443:127.0.0.1:8443",)
-    assert demo.crawl.request_delay == 2.5 and demo.name == "Potsdam"
-    with pytest.raises(ValueError):
-        good.get("Potsdam").with_crawl(concurrency=0)
-
-
 def test_get_and_select(good):
     assert [t.name for t in good.select([])] == ["Landkreis Oberhavel", "Potsdam"]
     assert [t.name for t in good.select(["Potsdam", "Potsdam"])] == ["Potsdam"]

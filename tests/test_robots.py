@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from httpserver import REQUEST_LOG, routes_from_dict, running
 
 from scanner import user_agent_suffix
 from scanner.crawl.robots import ROBOTS_MAX_BYTES, RobotsCache, fetch_robots
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
+
+from httpserver import REQUEST_LOG, routes_from_dict, running
 
 AMT = "www.example-amt.de"  # only a "*" group
 KREIS = "www.example-kreis.de"  # a govscan group besides "*"

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from httpserver import REQUEST_LOG, routes_from_dict, running
 
 from scanner.crawl.sitemaps import SITEMAP_MAX_BYTES, discover_sitemap_urls, parse_sitemap, sitemap_candidates
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
 from scanner.scope import CrawlScope, FirstPartySet
+
+from httpserver import REQUEST_LOG, routes_from_dict, running
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 AMT = "http://www.example-amt.de"

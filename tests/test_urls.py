@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from httpserver import REQUEST_LOG, routes_from_dict, running
 
 from scanner.crawl.documents import probe_document
 from scanner.crawl.urls import (
@@ -22,6 +21,8 @@ from scanner.crawl.urls import (
 from scanner.evidence import FailureClass, Redirect
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
+
+from httpserver import REQUEST_LOG, routes_from_dict, running
 
 SITE = "https://www.example-amt.de"
 DROP = ("utm_*", "fbclid")

@@ -1,0 +1,211 @@
+"""Findings of one scan as JSON (the whole scan; docs/export-schema.json) or CSV (one row a finding).
+
+Both formats promise compatibility within schema major version 1: fields are only added, CSV
+columns only appended at the end (docs/export.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, Literal, TextIO
+
+from sqlalchemy.engine import Engine
+
+from reports.queries import CheckInScan, PageRow, ScanData, checks_in_scan, iso_datetime, load_scan_data
+from scanner import PROJECT_URL, __version__
+from scanner.registry import CheckRegistry, References, load_all_checks
+from scanner.store.models import Finding, HostResult
+
+SCHEMA_URL = f"{PROJECT_URL}/docs/export-schema.json"
+SCHEMA_VERSION = "1.0"
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "fingerprint",
+    "check_id",
+    "family",
+    "scope",
+    "result",
+    "severity",
+    "page_url",
+    "host",
+    "scenario",
+    "frame_url",
+    "selector",
+    "subject",
+    "snippet",
+    "message_de",
+    "message_en",
+    "evidence_json",
+)
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+ExportFormat = Literal["json", "csv"]
+
+
+def export_findings(
+    engine: Engine,
+    scan_id: int,
+    fmt: ExportFormat,
+    out: TextIO,
+    *,
+    registry: CheckRegistry | None = None,
+) -> None:
+    """Write the scan's findings to ``out`` as JSON or CSV.
+
+    For CSV, open files with ``newline=""`` so that the RFC 4180 line ends (CRLF) reach the disk
+    unchanged.
+    """
+    if fmt not in ("json", "csv"):
+        raise ValueError(f"unknown export format {fmt!r}; expected 'json' or 'csv'")
+    document = export_document(engine, scan_id, registry=registry)
+    if fmt == "json":
+        json.dump(document, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        write_findings_csv(document["findings"], out)
+
+
+def export_document(engine: Engine, scan_id: int, *, registry: CheckRegistry | None = None) -> dict[str, Any]:
+    """The JSON export of one scan as a dict (keys in the documented order)."""
+    data = load_scan_data(engine, scan_id)
+    registry = registry if registry is not None else load_all_checks()
+    return {
+        "schema": SCHEMA_URL,
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "govscan", "version": __version__},
+        "scan": _scan(data),
+        "checks": [_check(check) for check in checks_in_scan(data, registry)],
+        "pages": [_page(page) for page in data.pages],
+        "hosts": [_host(host) for host in data.hosts],
+        "findings": [_finding(finding) for finding in data.findings],
+    }
+
+
+def write_findings_csv(findings: list[dict[str, Any]], out: TextIO) -> None:
+    """One row a finding, columns as CSV_COLUMNS; every cell defused against formula injection."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for finding in findings:
+        row = {**finding, "evidence_json": compact_json(finding["evidence"])}
+        writer.writerow([defuse_formula(_cell(row[column])) for column in CSV_COLUMNS])
+
+
+def defuse_formula(cell: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with ``'`` (OWASP recommendation)."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _scan(data: ScanData) -> dict[str, Any]:
+    scan = data.scan
+    return {
+        "id": scan.id,
+        "target": data.target_name,
+        "authority_level": data.authority_level,
+        "status": scan.status,
+        "stopped_by": scan.stopped_by,
+        "failure_class": scan.failure_class,
+        "failure_detail": scan.failure_detail,
+        "started_at": iso_datetime(scan.started_at),
+        "finished_at": iso_datetime(scan.finished_at),
+        "active_seconds": round(scan.active_seconds, 3),
+        "govscan_version": scan.govscan_version,
+        "chromium_version": scan.chromium_version,
+        "engine_versions": _sorted_keys(scan.engine_versions or {}),
+        "config_hash": scan.config_hash,
+        "summary": _sorted_keys(data.summary),
+    }
+
+
+def _check(item: CheckInScan) -> dict[str, Any]:
+    doc = item.check.doc if item.check else None
+    references = item.check.references if item.check else References()
+    return {
+        "id": item.id,
+        "family": item.family,
+        "scope": item.scope,
+        "severity": item.severity,
+        "title_de": doc.title.de if doc else item.id,
+        "title_en": doc.title.en if doc else item.id,
+        "references": {
+            "wcag": list(references.wcag),
+            "en301549": list(references.en301549),
+            "bitv": list(references.bitv),
+            "law": list(references.law),
+            "standards": list(references.standards),
+        },
+        "tally": {
+            "evaluated": item.tally.evaluated,
+            "with_findings": item.tally.with_findings,
+            "findings": item.tally.findings,
+            "errors": item.tally.errors,
+        },
+    }
+
+
+def _page(page: PageRow) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "kind": page.kind,
+        "status": page.status,
+        "failure_class": page.failure_class,
+        "http_status": page.http_status,
+        "content_type": page.content_type,
+        "content_length": page.content_length,
+        "title": page.title,
+        "depth": page.depth,
+        "scenario": page.scenario,
+        "failure_detail": page.failure_detail,
+    }
+
+
+def _host(host: HostResult) -> dict[str, Any]:
+    return {
+        "host": host.host,
+        "port": host.port,
+        "probe": host.probe,
+        "ok": host.ok,
+        "failure_class": host.failure_class,
+        "failure_detail": host.failure_detail,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": finding.fingerprint,
+        "check_id": finding.check_id,
+        "family": finding.family,
+        "scope": finding.scope,
+        "result": finding.result,
+        "severity": finding.severity,
+        "page_url": finding.page_url,
+        "host": finding.host,
+        "scenario": finding.scenario,
+        "frame_url": finding.frame_url,
+        "selector": finding.selector,
+        "snippet": finding.snippet,
+        "subject": finding.subject,
+        "message_de": finding.message_de,
+        "message_en": finding.message_en,
+        "evidence": _sorted_keys(finding.evidence or {}),
+    }
+
+
+def _sorted_keys(value: Any) -> Any:
+    """Free-form JSON with its object keys sorted: PostgreSQL's JSONB does not keep key order."""
+    if isinstance(value, dict):
+        return {str(key): _sorted_keys(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value

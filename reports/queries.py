@@ -1,0 +1,215 @@
+"""Read side of one scan: everything the report and the exports show, read in one place.
+
+Reports never re-run checks (STYLE.md, Scrapy): they read what the scan stored. The SQL lives here
+so that the HTML report and the JSON/CSV export cannot drift apart in what they count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from scanner.registry import Check, CheckRegistry, Family, Scope
+from scanner.store.db import session as open_session
+from scanner.store.models import CheckTally, Finding, HostResult, Page, Scan, Target
+from scanner.store.scans import ScanStatus, get_scan, scan_summary
+
+FAMILIES: tuple[str, ...] = tuple(family.value for family in Family)
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """A page without its heavy evidence (DOM, headers, links): what reports list."""
+
+    id: int
+    url: str
+    final_url: str | None
+    scenario: str
+    kind: str
+    status: str
+    failure_class: str | None
+    failure_detail: str | None
+    http_status: int | None
+    content_type: str | None
+    content_length: int | None
+    title: str | None
+    depth: int
+
+
+@dataclass(frozen=True)
+class TallyCounts:
+    evaluated: int = 0
+    with_findings: int = 0
+    findings: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True)
+class CheckInScan:
+    """A check as far as one scan is concerned: its declaration (if still known) and its coverage.
+
+    ``check`` is None for a check that this govscan version no longer knows (findings of old
+    scans keep their check id forever); then family comes from the id, scope and severity from
+    its findings, if any.
+    """
+
+    id: str
+    family: str
+    scope: str | None
+    severity: str | None
+    check: Check | None
+    tally: TallyCounts
+
+
+@dataclass(frozen=True)
+class ScanData:
+    scan: Scan
+    target_name: str
+    authority_level: str | None
+    summary: dict[str, Any]  # as stored when the scan ended; computed now while it runs
+    pages: list[PageRow]  # ordered by url, scenario
+    findings: list[Finding]  # ordered by family, check_id, page_url, fingerprint
+    hosts: list[HostResult]  # ordered by host, port, probe
+    tallies: dict[str, TallyCounts]  # by check id
+
+    @property
+    def is_partial(self) -> bool:
+        return self.scan.status in (ScanStatus.RUNNING.value, ScanStatus.INTERRUPTED.value)
+
+
+def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
+    """Everything about one scan that reports show, read in one session (one consistent view)."""
+    with open_session(engine) as db:
+        scan = get_scan(db, scan_id)
+        target = db.get(Target, scan.target_id)
+        return ScanData(
+            scan=scan,
+            target_name=target.name if target else str(scan.config_json.get("name", "")),
+            authority_level=scan.config_json.get("authority_level")
+            or (target.authority_level if target else None),
+            summary=effective_summary(db, scan),
+            pages=page_rows(db, scan.id),
+            findings=finding_rows(db, scan.id),
+            hosts=host_rows(db, scan.id),
+            tallies=check_tallies(db, scan.id),
+        )
+
+
+def effective_summary(db: Session, scan: Scan) -> dict[str, Any]:
+    """The stored summary of a finished scan; for a running one (no summary yet) the counts of now."""
+    if scan.summary and scan.status != ScanStatus.RUNNING.value:
+        return dict(scan.summary)
+    return scan_summary(db, scan.id)
+
+
+def page_rows(db: Session, scan_id: int) -> list[PageRow]:
+    columns = (
+        Page.id,
+        Page.url,
+        Page.final_url,
+        Page.scenario,
+        Page.kind,
+        Page.status,
+        Page.failure_class,
+        Page.failure_detail,
+        Page.http_status,
+        Page.content_type,
+        Page.content_length,
+        Page.title,
+        Page.depth,
+    )
+    rows = [PageRow(*row) for row in db.exec(select(*columns).where(Page.scan_id == scan_id)).all()]
+    # Sorted here, not in SQL: PostgreSQL collations would order URLs differently from SQLite.
+    return sorted(rows, key=lambda page: (page.url, page.scenario, page.id))
+
+
+def finding_rows(db: Session, scan_id: int) -> list[Finding]:
+    rows = db.exec(select(Finding).where(Finding.scan_id == scan_id)).all()
+    return sorted(rows, key=finding_order)
+
+
+def finding_order(finding: Finding) -> tuple[str, str, str, str]:
+    return (finding.family, finding.check_id, finding.page_url or "", finding.fingerprint)
+
+
+def host_rows(db: Session, scan_id: int) -> list[HostResult]:
+    rows = db.exec(select(HostResult).where(HostResult.scan_id == scan_id)).all()
+    return sorted(rows, key=lambda host: (host.host, host.port, host.probe))
+
+
+def check_tallies(db: Session, scan_id: int) -> dict[str, TallyCounts]:
+    rows = db.exec(select(CheckTally).where(CheckTally.scan_id == scan_id)).all()
+    return {
+        row.check_id: TallyCounts(row.evaluated, row.with_findings, row.findings, row.errors) for row in rows
+    }
+
+
+def checks_in_scan(data: ScanData, registry: CheckRegistry) -> list[CheckInScan]:
+    """The checks this scan ran (or should have run), ordered by family and id.
+
+    The scan records the ids of the checks it ran (``engine_versions["checks"]``); without that
+    record every check of the registry counts. Checks with a tally or findings always count, even
+    if this govscan version no longer knows them.
+    """
+    recorded = data.scan.engine_versions.get("checks") if data.scan.engine_versions else None
+    ids: set[str] = (
+        {str(check_id) for check_id in recorded} if isinstance(recorded, list) else {c.id for c in registry}
+    )
+    ids |= set(data.tallies) | {finding.check_id for finding in data.findings}
+    first_finding: dict[str, Finding] = {}
+    for finding in data.findings:
+        first_finding.setdefault(finding.check_id, finding)
+    checks = []
+    for check_id in ids:
+        known = registry.get(check_id) if check_id in registry else None
+        example = first_finding.get(check_id)
+        checks.append(
+            CheckInScan(
+                id=check_id,
+                family=known.family.value if known else _family_of(check_id, example),
+                scope=known.scope.value if known else (example.scope if example else None),
+                severity=known.severity.value if known else (example.severity if example else None),
+                check=known,
+                tally=data.tallies.get(check_id, TallyCounts()),
+            )
+        )
+    return sorted(checks, key=lambda item: (_family_rank(item.family), item.id))
+
+
+def pages_in_reach(data: ScanData, check: CheckInScan) -> int:
+    """How many subjects the check could have run on: tested pages of its kinds, or probed hosts."""
+    if check.scope == Scope.HOST.value:
+        probe = check.check.probe if check.check else None
+        return sum(1 for host in data.hosts if probe is None or host.probe == probe)
+    if check.scope == Scope.SITE.value:
+        return 1
+    kinds = {kind.value for kind in check.check.page_kinds} if check.check else {"html"}
+    scenarios = {scenario.value for scenario in check.check.scenarios} if check.check else {"first-visit"}
+    return sum(1 for page in tested_pages(data.pages) if page.kind in kinds and page.scenario in scenarios)
+
+
+def tested_pages(pages: Iterable[PageRow]) -> list[PageRow]:
+    return [page for page in pages if page.status == "ok"]
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """ISO 8601 with timezone, to the second. SQLite hands datetimes back naive; they are UTC."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return aware.isoformat(timespec="seconds")
+
+
+def _family_of(check_id: str, finding: Finding | None) -> str:
+    if finding is not None:
+        return finding.family
+    return check_id.split(".", 1)[0]  # check ids start with their family (registry.CHECK_ID)
+
+
+def _family_rank(family: str) -> int:
+    return FAMILIES.index(family) if family in FAMILIES else len(FAMILIES)
