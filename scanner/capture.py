@@ -7,10 +7,11 @@ cap. Waiting for "networkidle" would hang on pages with analytics or long pollin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, replace
 
+from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from scanner.browser import ScanBrowser
@@ -29,6 +30,7 @@ from scanner.page_reading import read_cookies, read_html_lang, read_links, read_
 from scanner.recorder import NetworkRecorder
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
+CLOSE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class CaptureSettings:
     page_timeout: float = 30.0  # seconds for the navigation and for the load event
     settle_quiet: float = 0.5  # seconds without network activity that count as settled
     settle_cap: float = 5.0  # never settle longer than this after load
+    reading_allowance: float = 15.0  # seconds to read DOM, storage and cookies of a settled page
+
+    @property
+    def hard_limit(self) -> float:
+        """Seconds after which a visit is abandoned, whatever the browser is doing."""
+        return self.page_timeout + self.settle_cap + self.reading_allowance
 
 
 async def capture_page(
@@ -45,30 +53,42 @@ async def capture_page(
     scenario: Scenario = Scenario.FIRST_VISIT,
     settings: CaptureSettings = CaptureSettings(),
 ) -> PageCapture:
-    """Visit ``url`` in a fresh context and return what the browser saw."""
+    """Visit ``url`` in a fresh context and return what the browser saw.
+
+    Every step has its own timeout, and the whole visit a hard one on top: a renderer that stops
+    answering must cost one page (recorded as a timeout), never the scan.
+    """
     context = await browser.new_context()
     try:
-        page = await context.new_page()
-        recorder = NetworkRecorder(context, page)
-        await recorder.attach_devtools(context)
-        recorder.reset_clock()
-        try:
-            response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
-        except (PlaywrightError, PlaywrightTimeout) as error:
-            return _failed_navigation(url, scenario, str(error), recorder)
-        if response is None:
-            return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
-        dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
-        load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
-        await recorder.wait_until_quiet(settings.settle_quiet, settings.settle_cap)
-        settled = recorder.elapsed_ms()
-        capture = await _read_page(url, scenario, page, response, recorder)
-        timings = Timings(
-            dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out=load is None
-        )
-        return replace(capture, timings=timings)
+        return await asyncio.wait_for(_visit(context, url, scenario, settings), timeout=settings.hard_limit)
+    except TimeoutError:
+        detail = f"no answer from the browser within {settings.hard_limit:.0f} s"
+        return _failure(url, scenario, FailureClass.TIMEOUT, detail)
     finally:
-        await context.close()
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(context.close(), timeout=CLOSE_TIMEOUT)
+
+
+async def _visit(
+    context: BrowserContext, url: str, scenario: Scenario, settings: CaptureSettings
+) -> PageCapture:
+    page = await context.new_page()
+    recorder = NetworkRecorder(context, page)
+    await recorder.attach_devtools(context)
+    recorder.reset_clock()
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
+    except (PlaywrightError, PlaywrightTimeout) as error:
+        return _failed_navigation(url, scenario, str(error), recorder)
+    if response is None:
+        return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
+    dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
+    load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
+    await recorder.wait_until_quiet(settings.settle_quiet, settings.settle_cap)
+    settled = recorder.elapsed_ms()
+    capture = await _read_page(url, scenario, page, response, recorder)
+    timings = Timings(dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out=load is None)
+    return replace(capture, timings=timings)
 
 
 async def _wait_for(

@@ -157,6 +157,20 @@ async def test_settling_is_bounded_when_a_resource_never_finishes(browser, local
     assert capture.timings.total < 6_000  # milliseconds: page timeout plus settle cap, not 20 s
 
 
+async def test_a_page_that_freezes_its_renderer_costs_one_timeout_not_the_scan(
+    browser, local_web: LocalWeb
+) -> None:
+    frozen = page("<p>gleich friert alles ein</p><script>setTimeout(() => { while (true) {} }, 300)</script>")
+    origin = local_web.site("www.eingefroren-amt.de", {"/": frozen, "/danach.html": page("geht wieder")})
+    settings = CaptureSettings(page_timeout=3, settle_quiet=0.5, settle_cap=1, reading_allowance=2)
+
+    capture = await capture_page(browser, origin + "/", settings=settings)
+    after = await capture_page(browser, origin + "/danach.html", settings=FAST)
+
+    assert (capture.page_status, capture.failure_class) == (PageStatus.FAILED, FailureClass.TIMEOUT)
+    assert after.page_status is PageStatus.OK  # the browser is still usable
+
+
 async def test_without_the_authority_ca_the_page_is_a_tls_error_never_a_pass(local_web: LocalWeb) -> None:
     origin = local_web.site("www.eigene-ca-amt.de", {"/": page("<p>vertraulich</p>")})
     untrusting = NetworkSettings.build(local_web.server.connect_all())  # no --ca-bundle
