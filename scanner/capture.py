@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from scanner.browser import ScanBrowser
+from scanner.collectors import PageCollector, for_scenario
 from scanner.evidence import (
     FailureClass,
     PageCapture,
@@ -28,6 +32,8 @@ from scanner.evidence import (
 from scanner.failures import classify_browser_error
 from scanner.page_reading import read_cookies, read_html_lang, read_links, read_storage
 from scanner.recorder import NetworkRecorder
+
+log = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 CLOSE_TIMEOUT = 10.0
@@ -52,17 +58,20 @@ async def capture_page(
     *,
     scenario: Scenario = Scenario.FIRST_VISIT,
     settings: CaptureSettings = CaptureSettings(),
+    collectors: Sequence[PageCollector] = (),
 ) -> PageCapture:
     """Visit ``url`` in a fresh context and return what the browser saw.
 
     Every step has its own timeout, and the whole visit a hard one on top: a renderer that stops
     answering must cost one page (recorded as a timeout), never the scan.
     """
+    active = for_scenario(collectors, scenario)
+    hard_limit = settings.hard_limit + sum(collector.time_allowance for collector in active)
     context = await browser.new_context()
     try:
-        return await asyncio.wait_for(_visit(context, url, scenario, settings), timeout=settings.hard_limit)
+        return await asyncio.wait_for(_visit(context, url, scenario, settings, active), timeout=hard_limit)
     except TimeoutError:
-        detail = f"no answer from the browser within {settings.hard_limit:.0f} s"
+        detail = f"no answer from the browser within {hard_limit:.0f} s"
         return _failure(url, scenario, FailureClass.TIMEOUT, detail)
     finally:
         with contextlib.suppress(PlaywrightError, TimeoutError):
@@ -70,11 +79,21 @@ async def capture_page(
 
 
 async def _visit(
-    context: BrowserContext, url: str, scenario: Scenario, settings: CaptureSettings
+    context: BrowserContext,
+    url: str,
+    scenario: Scenario,
+    settings: CaptureSettings,
+    collectors: Sequence[PageCollector],
 ) -> PageCapture:
     page = await context.new_page()
     recorder = NetworkRecorder(context, page)
     await recorder.attach_devtools(context)
+    extras: dict[str, Any] = {}
+    for collector in collectors:
+        try:
+            await collector.prepare(context, page)
+        except Exception as error:
+            extras[collector.name] = _collector_error(collector, "prepare", error)
     recorder.reset_clock()
     try:
         response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
@@ -88,7 +107,26 @@ async def _visit(
     settled = recorder.elapsed_ms()
     capture = await _read_page(url, scenario, page, response, recorder)
     timings = Timings(dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out=load is None)
-    return replace(capture, timings=timings)
+    capture = replace(capture, timings=timings)
+    if capture.is_testable:
+        for collector in collectors:
+            if collector.name not in extras:
+                extras[collector.name] = await _collect(collector, page, capture)
+    return replace(capture, extras=extras)
+
+
+async def _collect(collector: PageCollector, page: Page, capture: PageCapture) -> Any:
+    try:
+        return await asyncio.wait_for(collector.collect(page, capture), timeout=collector.time_allowance)
+    except TimeoutError:
+        return {"error": f"no result within {collector.time_allowance:.0f} s"}
+    except Exception as error:
+        return _collector_error(collector, "collect", error)
+
+
+def _collector_error(collector: PageCollector, step: str, error: Exception) -> dict[str, str]:
+    log.warning("collector %s failed in %s: %s", collector.name, step, error)
+    return {"error": f"{step}: {type(error).__name__}: {error}"[:1000]}
 
 
 async def _wait_for(

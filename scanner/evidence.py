@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -172,6 +173,7 @@ class PageCapture:
     html_lang: str | None = None  # the lang attribute of <html> as written; None when absent
     tls: TlsDetails | None = None
     timings: Timings = field(default_factory=Timings)
+    extras: dict[str, Any] = field(default_factory=dict)  # page collectors' evidence, by collector name
 
     def header(self, name: str) -> str | None:
         """The first value of a response header of the main document, or None."""

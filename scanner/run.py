@@ -20,6 +20,7 @@ from sqlmodel import func, select
 from scanner.browser import ScanBrowser, launch_browser
 from scanner.capture import CaptureSettings, capture_page
 from scanner.checking import run_page_checks, run_site_checks
+from scanner.collectors import load_all_collectors
 from scanner.config import TargetConfig
 from scanner.crawl.documents import probe_document
 from scanner.crawl.frontier import Discovered, Frontier
@@ -149,6 +150,7 @@ class ScanRun:
             target.crawl.page_timeout, target.crawl.settle_quiet, target.crawl.settle_cap
         )
         self.progress = ScanProgress(target.name, scan.id, resumed=resumed)
+        self.collectors = load_all_collectors()
         self.active_before = scan.active_seconds
         self.started = time.monotonic()
         self.deadline = self.started + max(target.time_budget - scan.active_seconds, 0.0)
@@ -297,7 +299,9 @@ class ScanRun:
             capture = _not_tested(item.url, FailureClass.BLOCKED_BY_ROBOTS, "disallowed by robots.txt")
             self.pages_attempted -= 1  # not visited, so it does not use up the page budget
         else:
-            capture = await capture_page(self.browser, item.url, settings=self.capture_settings)
+            capture = await capture_page(
+                self.browser, item.url, settings=self.capture_settings, collectors=self.collectors
+            )
             capture = await self._classify(capture)
         self._store(item, capture)
         if capture.is_testable and capture.kind is PageKind.HTML:

@@ -59,4 +59,5 @@ def page_capture_from_row(row: Page) -> PageCapture:
         dom_html=gzip.decompress(row.dom_html_gz).decode("utf-8", "replace") if row.dom_html_gz else "",
         title=row.title,
         html_lang=row.html_lang,
+        extras=row.extras or {},
     )

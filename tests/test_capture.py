@@ -6,7 +6,7 @@ import pytest
 
 from scanner.browser import launch_browser
 from scanner.capture import CaptureSettings, capture_page
-from scanner.evidence import FailureClass, PageStatus
+from scanner.evidence import FailureClass, PageStatus, Scenario
 from scanner.network import NetworkSettings
 
 from localweb import LocalWeb, page
@@ -169,6 +169,37 @@ async def test_a_page_that_freezes_its_renderer_costs_one_timeout_not_the_scan(
 
     assert (capture.page_status, capture.failure_class) == (PageStatus.FAILED, FailureClass.TIMEOUT)
     assert after.page_status is PageStatus.OK  # the browser is still usable
+
+
+class WindowNameCollector:
+    """A toy collector: marks the page before navigation, reads the mark back afterwards."""
+
+    name = "toy"
+    scenarios = frozenset({Scenario.FIRST_VISIT})
+    time_allowance = 5.0
+
+    async def prepare(self, context, page) -> None:
+        await context.add_init_script("window.__govscanMark = 'vorbereitet';")
+
+    async def collect(self, page, capture):
+        return {"mark": await page.evaluate("window.__govscanMark"), "title": capture.title}
+
+
+class BrokenCollector(WindowNameCollector):
+    name = "kaputt"
+
+    async def collect(self, page, capture):
+        raise RuntimeError("Fehler im Sammler")
+
+
+async def test_collectors_prepare_the_context_and_add_their_evidence(browser, capture_site: str) -> None:
+    capture = await capture_page(
+        browser, capture_site + "/", settings=FAST, collectors=[WindowNameCollector(), BrokenCollector()]
+    )
+
+    assert capture.page_status is PageStatus.OK  # a failing collector does not fail the page
+    assert capture.extras["toy"] == {"mark": "vorbereitet", "title": "Startseite Erfassung"}
+    assert capture.extras["kaputt"] == {"error": "collect: RuntimeError: Fehler im Sammler"}
 
 
 async def test_without_the_authority_ca_the_page_is_a_tls_error_never_a_pass(local_web: LocalWeb) -> None:

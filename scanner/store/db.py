@@ -61,7 +61,7 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade_schema(engine: Engine) -> None:
     """Bring the schema to the newest migration; a no-op when it is current."""
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "heads")
 
 
 def open_database(db_url: str = DEFAULT_DB) -> Engine:

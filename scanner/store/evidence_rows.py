@@ -54,6 +54,7 @@ def add_page(
         console=[asdict(message) for message in capture.console],
         frames=list(capture.frames),
         links=[[link.href, link.text, link.rel] for link in capture.links],
+        extras=capture.extras,
         dom_html_gz=_compressed(capture.dom_html) if store_dom and capture.dom_html else None,
     )
     session.add(page)

@@ -20,8 +20,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def json_column(**kwargs: Any) -> Any:
-    return Field(sa_column=Column(JSON_TYPE, **kwargs))
+def json_column(*, nullable: bool, default_factory: Any = None) -> Any:
+    """A JSON column (JSONB on PostgreSQL); non-nullable ones default to an empty list or dict."""
+    if nullable:
+        return Field(default=None, sa_column=Column(JSON_TYPE, nullable=True))
+    return Field(default_factory=default_factory, sa_column=Column(JSON_TYPE, nullable=False))
 
 
 def text_column(nullable: bool = True) -> Any:
@@ -34,9 +37,9 @@ class Target(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
     authority_level: str | None = None
-    tags: list[str] = json_column(nullable=False)
+    tags: list[str] = json_column(nullable=False, default_factory=list)
     schedule: str | None = None
-    config_json: dict[str, Any] = json_column(nullable=False)
+    config_json: dict[str, Any] = json_column(nullable=False, default_factory=dict)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -56,10 +59,13 @@ class Scan(SQLModel, table=True):
     runner_pid: int | None = None
     govscan_version: str = ""
     chromium_version: str | None = None
-    engine_versions: dict[str, Any] = json_column(nullable=False)  # axe-core, TLS profile, lists ...
+    # versions that shape results: Chromium, axe-core, TLS profile, downloaded lists ...
+    engine_versions: dict[str, Any] = json_column(nullable=False, default_factory=dict)
     config_hash: str = Field(index=True)
-    config_json: dict[str, Any] = json_column(nullable=False)  # the resolved target, as scanned
-    summary: dict[str, Any] = json_column(nullable=False)  # counts written when the scan ends
+    # the resolved target, as scanned
+    config_json: dict[str, Any] = json_column(nullable=False, default_factory=dict)
+    # counts written when the scan ends
+    summary: dict[str, Any] = json_column(nullable=False, default_factory=dict)
 
 
 class FrontierItem(SQLModel, table=True):
@@ -104,13 +110,15 @@ class Page(SQLModel, table=True):
     content_length: int | None = None
     title: str | None = text_column()
     html_lang: str | None = None
-    redirect_chain: list[Any] = json_column(nullable=False)
-    response_headers: list[Any] = json_column(nullable=False)
+    redirect_chain: list[Any] = json_column(nullable=False, default_factory=list)
+    response_headers: list[Any] = json_column(nullable=False, default_factory=list)
     tls: dict[str, Any] | None = json_column(nullable=True)
-    timings: dict[str, Any] = json_column(nullable=False)
-    console: list[Any] = json_column(nullable=False)
-    frames: list[Any] = json_column(nullable=False)
-    links: list[Any] = json_column(nullable=False)
+    timings: dict[str, Any] = json_column(nullable=False, default_factory=dict)
+    console: list[Any] = json_column(nullable=False, default_factory=list)
+    frames: list[Any] = json_column(nullable=False, default_factory=list)
+    links: list[Any] = json_column(nullable=False, default_factory=list)
+    # page collectors' evidence (axe, consent, ...)
+    extras: dict[str, Any] = json_column(nullable=False, default_factory=dict)
     dom_html_gz: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     fetched_at: datetime = Field(default_factory=utc_now)
 
@@ -183,7 +191,7 @@ class Finding(SQLModel, table=True):
     subject: str | None = text_column()
     message_de: str = Field(sa_column=Column(Text, nullable=False))
     message_en: str = Field(sa_column=Column(Text, nullable=False))
-    evidence: dict[str, Any] = json_column(nullable=False)
+    evidence: dict[str, Any] = json_column(nullable=False, default_factory=dict)
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -200,7 +208,7 @@ class HostResult(SQLModel, table=True):
     ok: bool
     failure_class: str | None = None
     failure_detail: str | None = text_column()
-    data: dict[str, Any] = json_column(nullable=False)
+    data: dict[str, Any] = json_column(nullable=False, default_factory=dict)
     finished_at: datetime = Field(default_factory=utc_now)
 
 

@@ -32,7 +32,7 @@ class ScanLookupError(LookupError):
 def upsert_target(session: Session, target: TargetConfig) -> Target:
     row = session.exec(select(Target).where(Target.name == target.name)).first()
     if row is None:
-        row = Target(name=target.name, tags=[], config_json={})
+        row = Target(name=target.name)
     row.authority_level = target.authority_level
     row.tags = list(target.tags)
     row.schedule = target.schedule
@@ -47,10 +47,8 @@ def create_scan(session: Session, target_row: Target, target: TargetConfig) -> S
     scan = Scan(
         target_id=target_row.id,
         govscan_version=__version__,
-        engine_versions={},
         config_hash=target.config_hash(),
         config_json=target.to_json_dict(),
-        summary={},
         runner_host=socket.gethostname(),
         runner_pid=os.getpid(),
     )

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from scanner.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from scanner.store import tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
 engine = context.config.attributes["engine"]
 

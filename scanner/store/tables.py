@@ -1,0 +1,6 @@
+"""Every module that defines tables, imported once so that SQLModel.metadata knows them all.
+
+Alembic's environment imports this; a family that adds tables adds its module here.
+"""
+
+from scanner.store import models  # noqa: F401
