@@ -37,6 +37,8 @@ app = typer.Typer(
 )
 config_app = typer.Typer(no_args_is_help=True, help="Work with targets.toml.")
 app.add_typer(config_app, name="config")
+data_app = typer.Typer(no_args_is_help=True, help="Reference data downloaded into the user's cache.")
+app.add_typer(data_app, name="data")
 
 console = Console(stderr=True, soft_wrap=True)  # error lines stay whole, to copy and grep
 stdout = Console()
@@ -302,6 +304,58 @@ def config_check(
             target.schedule or "",
         )
     stdout.print(table)
+
+
+@data_app.command("list")
+def data_list() -> None:
+    """Show the datasets checks can use, and which are downloaded."""
+    from scanner.datasets import DATASETS, data_dir, installed
+    from scanner.registry import load_all_checks
+
+    load_all_checks()  # check modules register the datasets they use
+    table = Table(title=f"Datasets in {data_dir()}")
+    for column in ("Name", "Beschreibung", "Lizenz", "Stand"):
+        table.add_column(column)
+    for name, dataset in sorted(DATASETS.items()):
+        copy = installed(name)
+        state = f"{copy.version or copy.sha256[:12]} ({copy.downloaded_at})" if copy else "nicht geladen"
+        table.add_row(name, dataset.description, dataset.licence, state)
+    stdout.print(table)
+
+
+@data_app.command("update")
+def data_update(
+    names: Annotated[list[str] | None, typer.Argument(help="Datasets to fetch; default: all.")] = None,
+) -> None:
+    """Download reference data (filter lists, HSTS preload list) into the user's cache."""
+    from scanner.datasets import DATASETS, DatasetError, update
+    from scanner.net import NetClient
+    from scanner.registry import load_all_checks
+
+    load_all_checks()
+    with errors_to_exit_codes():
+        unknown = sorted(set(names or []) - set(DATASETS))
+        if unknown:
+            raise Exit(
+                2, f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(sorted(DATASETS)) or 'none'}"
+            )
+
+    async def fetch_all() -> list[str]:
+        problems = []
+        async with NetClient(user_agent=f"govscan/{__version__}", timeout=120) as client:
+            for name in names or sorted(DATASETS):
+                try:
+                    copy = await update(DATASETS[name], client)
+                    typer.echo(f"{name}: {copy.version or copy.sha256[:12]} -> {copy.path}")
+                except DatasetError as error:
+                    problems.append(str(error))
+        return problems
+
+    problems = asyncio.run(fetch_all())
+    for problem in problems:
+        console.print(f"[red]govscan:[/red] {escape(problem)}")
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.callback(invoke_without_command=True)

@@ -28,6 +28,7 @@ from scanner.crawl.politeness import HostPoliteness
 from scanner.crawl.robots import RobotsCache
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
+from scanner.datasets import versions_in_use
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
 from scanner.hosts import HostProbeRunner
 from scanner.net import NetClient
@@ -204,6 +205,7 @@ class ScanRun:
                 "playwright": playwright_version,
                 "user_agent": browser.user_agent,
                 "checks": sorted(check.id for check in self.registry),
+                "datasets": versions_in_use(),
             }
             db.add(scan)
             db.commit()
