@@ -29,11 +29,17 @@ def version_line(data: bytes) -> str | None:
     return None
 
 
+@pytest.fixture(scope="module")
+def list_origin(local_web: LocalWeb) -> str:
+    return local_web.site("listen.daten-quelle.de", {"/liste.txt": LIST})
+
+
 @pytest.fixture
-def test_list(local_web: LocalWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_list(list_origin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("GOVSCAN_DATA_DIR", str(tmp_path / "daten"))
-    origin = local_web.site("listen.daten-quelle.de", {"/liste.txt": LIST})
-    dataset = Dataset("testliste", origin + "/liste.txt", "testliste.txt", "CC0", "Testliste", version_line)
+    dataset = Dataset(
+        "testliste", list_origin + "/liste.txt", "testliste.txt", "CC0", "Testliste", version_line
+    )
     register_dataset(dataset)
     yield dataset
     DATASETS.pop("testliste")
