@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from scanner.evidence import HostProbeResult, PageCapture, PageKind, Scenario
 
 if TYPE_CHECKING:
+    from scanner.config_accessibility import AccessibilitySettings
     from scanner.scope import FirstPartySet
 
 
@@ -113,6 +114,8 @@ class CheckContext:
     first_party: FirstPartySet
     authority_level: str | None = None
     tags: tuple[str, ...] = ()
+    start_urls: tuple[str, ...] = ()  # the target's homepages
+    accessibility: AccessibilitySettings | None = None
 
 
 class SiteEvidence(Protocol):
@@ -140,8 +143,15 @@ class Check:
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})  # page checks only
     page_kinds: frozenset[PageKind] = frozenset({PageKind.HTML})  # page checks only
     probe: str | None = None  # host checks: the host probe whose result they judge
+    # page checks: the page collector whose evidence they judge; they run only on pages where it
+    # collected some (sampled collectors skip pages; a collector's failure is reported by its own check)
+    collector: str | None = None
 
     def applies_to(self, capture: PageCapture) -> bool:
+        if self.collector is not None:
+            evidence = capture.extras.get(self.collector)
+            if not isinstance(evidence, dict) or "error" in evidence:
+                return False
         return capture.scenario in self.scenarios and capture.kind in self.page_kinds
 
 
@@ -192,6 +202,7 @@ def check(
     scenarios: Iterable[Scenario] = (Scenario.FIRST_VISIT,),
     page_kinds: Iterable[PageKind] = (PageKind.HTML,),
     probe: str | None = None,
+    collector: str | None = None,
     registry: CheckRegistry = REGISTRY,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Declare and register a check; decorates the function that implements it."""
@@ -209,6 +220,7 @@ def check(
                 scenarios=frozenset(scenarios),
                 page_kinds=frozenset(page_kinds),
                 probe=probe,
+                collector=collector,
             )
         )
         return function

@@ -20,7 +20,7 @@ from sqlmodel import func, select
 from scanner.browser import ScanBrowser, launch_browser
 from scanner.capture import CaptureSettings, capture_page
 from scanner.checking import run_page_checks, run_site_checks
-from scanner.collectors import load_all_collectors
+from scanner.collectors import for_target, load_all_collectors
 from scanner.config import TargetConfig
 from scanner.crawl.documents import probe_document
 from scanner.crawl.frontier import Discovered, Frontier
@@ -29,6 +29,7 @@ from scanner.crawl.robots import RobotsCache
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
 from scanner.datasets import versions_in_use
+from scanner.engine_versions import family_engine_versions
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
 from scanner.hosts import HostProbeRunner
 from scanner.net import NetClient
@@ -141,7 +142,14 @@ class ScanRun:
         self.registry = registry
         self.on_progress = on_progress or (lambda progress: None)
         self.first_party = target.first_party
-        self.context = CheckContext(target.name, self.first_party, target.authority_level, target.tags)
+        self.context = CheckContext(
+            target.name,
+            self.first_party,
+            target.authority_level,
+            target.tags,
+            start_urls=target.start_urls,
+            accessibility=target.accessibility,
+        )
         self.scope = CrawlScope(self.first_party, target.include, target.exclude)
         self.frontier = Frontier(
             scan.id, self.scope, max_depth=target.max_depth, drop_params=target.crawl.drop_query_params
@@ -151,7 +159,7 @@ class ScanRun:
             target.crawl.page_timeout, target.crawl.settle_quiet, target.crawl.settle_cap
         )
         self.progress = ScanProgress(target.name, scan.id, resumed=resumed)
-        self.collectors = load_all_collectors()
+        self.collectors = for_target(load_all_collectors(), target)
         self.active_before = scan.active_seconds
         self.started = time.monotonic()
         self.deadline = self.started + max(target.time_budget - scan.active_seconds, 0.0)
@@ -173,7 +181,7 @@ class ScanRun:
             self.registry,
             on_findings=self._count_findings,
         )
-        self._record_versions(browser)
+        self._record_versions(browser, await family_engine_versions(browser, self.target))
         try:
             await self._prepare_frontier()
             await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
@@ -193,7 +201,7 @@ class ScanRun:
         probes = load_all_probes()
         return [probes[name] for name in sorted(self.registry.probes_needed())]
 
-    def _record_versions(self, browser: ScanBrowser) -> None:
+    def _record_versions(self, browser: ScanBrowser, family_versions: dict[str, Any]) -> None:
         from playwright._repo_version import version as playwright_version
 
         with session(self.engine) as db:
@@ -206,6 +214,7 @@ class ScanRun:
                 "user_agent": browser.user_agent,
                 "checks": sorted(check.id for check in self.registry),
                 "datasets": versions_in_use(),
+                **family_versions,
             }
             db.add(scan)
             db.commit()
