@@ -316,5 +316,11 @@ async def test_fingerprints_are_the_same_when_an_unchanged_site_is_scanned_again
         with session(engine) as db:
             return set(db.exec(select(Finding.fingerprint).where(Finding.scan_id == scan_id)).all())
 
-    assert len(fingerprints(first.scan_id)) == 2
+    with session(engine) as db:
+        skeleton = db.exec(
+            select(Finding.fingerprint).where(
+                Finding.scan_id == first.scan_id, ~Finding.check_id.startswith("accessibility.axe.")
+            )
+        ).all()
+    assert len(skeleton) == 2
     assert fingerprints(first.scan_id) == fingerprints(second.scan_id)

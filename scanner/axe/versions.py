@@ -13,16 +13,21 @@ from scanner.browser import ScanBrowser
 from scanner.config import TargetConfig
 
 
+_RULES: dict[str, list[dict[str, Any]]] = {}  # by sha256 of the axe source: read once per process
+
+
 async def axe_versions(browser: ScanBrowser, target: TargetConfig) -> dict[str, Any]:
     """Reads the rules from the axe that will run (a blank page of its own), so the hash is true."""
     settings = target.accessibility
     source = load_axe_source(settings.axe_script)
-    context = await browser.new_context()
-    try:
-        rules = await list_rules(await context.new_page(), source)
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await context.close()
+    if source.sha256 not in _RULES:
+        context = await browser.new_context()
+        try:
+            _RULES[source.sha256] = await list_rules(await context.new_page(), source)
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
+    rules = _RULES[source.sha256]
     return {
         "axe-core": {
             **source.describe(),
