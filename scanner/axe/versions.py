@@ -12,7 +12,6 @@ from scanner.axe.source import load_axe_source, locale_record, run_tags
 from scanner.browser import ScanBrowser
 from scanner.config import TargetConfig
 
-
 _RULES: dict[str, list[dict[str, Any]]] = {}  # by sha256 of the axe source: read once per process
 
 
