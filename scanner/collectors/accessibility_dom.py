@@ -37,7 +37,8 @@ _CLOSED_SHADOW_HOOK = """(() => {
 SELECTOR_JS = """(element) => {
   const parts = [];
   let node = element;
-  while (node && node.nodeType === 1 && parts.length < 5) {
+  while (node && node.nodeType === 1 && node !== document.body && node !== document.documentElement
+         && parts.length < 5) {
     if (node.id) { parts.unshift('#' + CSS.escape(node.id)); break; }
     let part = node.localName;
     const parent = node.parentElement;
