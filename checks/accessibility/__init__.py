@@ -4,7 +4,9 @@ from checks.accessibility import (  # noqa: F401
     axe_coverage,
     axe_rules,
     document_lang,
+    homepage_offers,
     keyboard,
     link_texts,
     media,
+    statement,
 )
