@@ -29,6 +29,7 @@ from scanner.crawl.robots import RobotsCache
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
 from scanner.datasets import versions_in_use
+from scanner.document_content import document_extras
 from scanner.engine_versions import family_engine_versions
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
 from scanner.hosts import HostProbeRunner
@@ -328,6 +329,7 @@ class ScanRun:
 
     async def _record_document(self, url: str) -> PageCapture:
         info = await probe_document(self.client, url)
+        extras = await document_extras(self.client, info, self.target.accessibility)
         failure = info.failure_class
         if failure is None and info.status is not None and info.status >= 400:
             failure = FailureClass.HTTP_ERROR
@@ -342,6 +344,7 @@ class ScanRun:
             failure_detail=info.failure_detail or (f"HTTP {info.status}" if failure else None),
             content_type=info.content_type,
             content_length=info.size,
+            extras=extras,
         )
 
     async def _classify(self, capture: PageCapture) -> PageCapture:

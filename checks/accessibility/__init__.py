@@ -8,5 +8,6 @@ from checks.accessibility import (  # noqa: F401
     keyboard,
     link_texts,
     media,
+    pdf,
     statement,
 )
