@@ -44,9 +44,9 @@ from scanner.registry import (
             "know (a newer axe.min.js) are reported here as well.",
         ),
         why=Text(
-            de="Auch eingebundene Inhalte müssen barrierefrei sein (BITV 2.0 §3, WCAG-Konformität gilt für "
-            "die ganze Seite). Ein ungeprüfter Teil darf nie als mangelfrei gelten.",
-            en="Embedded content must be accessible too (WCAG conformance covers the whole page). An "
+            de="Auch eingebundene Inhalte müssen barrierefrei sein (BITV 2.0 §3; die Anforderungen gelten "
+            "für die ganze Seite). Ein ungeprüfter Teil darf nie als mangelfrei gelten.",
+            en="Embedded content must be accessible too (the requirements cover the whole page). An "
             "untested part must never count as free of defects.",
         ),
         how_to_fix=Text(

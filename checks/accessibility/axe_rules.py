@@ -98,7 +98,7 @@ def _documentation(rule: AxeRule) -> CheckDoc:
         related = ", ".join(f"{step} ({steps[step].de})" for step in rule.steps if step in steps)
         why_de = (
             "Bewährte Praxis aus axe-core, keine Anforderung der WCAG; Befunde sind daher nie "
-            "„nicht erfüllt“."
+            "ein Mangel, sondern „zu prüfen“."
         )
         why_en = "A best practice of axe-core, not a WCAG requirement; its findings are never a fail."
         if related:
