@@ -113,8 +113,8 @@ async def test_keyboard_walk_finds_trap_invisible_focus_obscured_focus_broken_sk
     assert trap.evidence["cycle"] == ["#eins", "#zwei"]
     invisible = {finding.selector for finding in found["accessibility.focus-visible"]}
     assert {"#eins", "#zwei"} <= invisible
-    obscured = found["accessibility.focus-obscured"]
-    assert any(f.evidence["covered_by"]["selector"] == "main > div:nth-of-type(1)" for f in obscured)
+    [obscured] = found["accessibility.focus-obscured"]
+    assert obscured.selector == "main > div:nth-of-type(1)" and obscured.evidence["covered_count"] == 2
     [reflow] = found["accessibility.reflow"]
     assert reflow.evidence["overflow_px"] > 500 and reflow.selector == "main > div:nth-of-type(2)"
     walk = capture.extras["keyboard-reflow"]["keyboard"]

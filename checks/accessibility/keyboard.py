@@ -21,7 +21,7 @@ from scanner.registry import (
     check,
 )
 
-MAX_OBSCURED_PER_PAGE = 5
+MAX_OBSCURED = 10  # covered elements listed per layer
 SKIP_LINK_WORTH_IT = 10  # focus stops: on smaller pages nobody needs to skip anything
 
 
@@ -64,12 +64,18 @@ def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> Ch
 )
 def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     walk = capture.extras[INTERACTION]["keyboard"]
-    if walk["ending"] != "cycle":
+    if walk["ending"] not in ("cycle", "stuck"):
         return
     cycle = walk["stops"][walk["cycle_start"] :]
+    stuck = walk["ending"] == "stuck"
     yield Finding(
         result=Result.REVIEW,
         message=Text(
+            de="Der Tastaturfokus bleibt nach vielen Tabulator-Drücken auf (oder in) diesem Element.",
+            en="Keyboard focus stays on (or inside) this element after many Tab presses.",
+        )
+        if stuck
+        else Text(
             de=f"Der Tastaturfokus kreist zwischen {len(cycle)} Elementen und erreicht den Rest der Seite "
             f"nicht.",
             en=f"Keyboard focus circles between {len(cycle)} elements and does not reach the rest of the "
@@ -139,9 +145,10 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
     doc=_doc(
         Text(de="Fokussiertes Element verdeckt", en="Focused element obscured"),
         Text(
-            de="Fokussierte Elemente, deren Mitte von einer fixierten oder klebenden Ebene (Kopfleiste, "
-            "Cookie-Banner) überdeckt ist.",
-            en="Focused elements whose centre is covered by a fixed or sticky layer (header, cookie banner).",
+            de="Fixierte oder klebende Ebenen (Kopfleiste, Cookie-Banner), die die Mitte fokussierter "
+            "Elemente überdecken; je Ebene ein Befund mit den verdeckten Elementen.",
+            en="Fixed or sticky layers (header, cookie banner) covering the centre of focused elements; one "
+            "finding per layer, naming the elements it covers.",
         ),
         Text(
             de="Ein fokussiertes Element darf nicht vollständig von Inhalten der Seite verdeckt sein "
@@ -158,18 +165,29 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
     collector=INTERACTION,
 )
 def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    covered = [stop for stop in _stops(capture) if stop.get("covered_by")]
-    for stop in covered[:MAX_OBSCURED_PER_PAGE]:
-        cover = stop["covered_by"]
+    """One finding per covering layer (a banner or header is one fix), naming the elements it hides."""
+    by_layer: dict[str, list[dict[str, Any]]] = {}
+    for stop in _stops(capture):
+        if stop.get("covered_by"):
+            by_layer.setdefault(stop["covered_by"]["selector"], []).append(stop)
+    for selector, stops in by_layer.items():
+        cover = stops[0]["covered_by"]
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"Das fokussierte Element liegt unter einer Ebene mit position: {cover['position']}.",
-                en=f"The focused element lies beneath a layer with position: {cover['position']}.",
+                de=f"Eine Ebene mit position: {cover['position']} verdeckt {len(stops)} fokussierte(s) "
+                "Element(e).",
+                en=f"A layer with position: {cover['position']} covers {len(stops)} focused element(s).",
             ),
-            selector=stop["selector"],
-            snippet=stop["html"],
-            evidence={"covered_by": cover, "rect": stop.get("rect"), "covered_on_page": len(covered)},
+            selector=selector,
+            snippet=cover["html"],
+            evidence={
+                "position": cover["position"],
+                "covered": [
+                    {"selector": stop["selector"], "rect": stop.get("rect")} for stop in stops[:MAX_OBSCURED]
+                ],
+                "covered_count": len(stops),
+            },
         )
 
 

@@ -15,6 +15,7 @@ get no entry, and the checks reading it do not count them as evaluated.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +28,7 @@ from scanner.evidence import PageCapture, Scenario
 
 NAME = "keyboard-reflow"
 MAX_TABS = 40
+STUCK_AFTER = 12  # Tab presses that leave focus on the same element (or inside it) before we call it stuck
 SKIP_LINK_STOPS = 3  # a skip link must be among the first focus stops to be of use
 REFLOW_WIDTH = 320  # CSS px (WCAG 1.4.10)
 REFLOW_HEIGHT = 640
@@ -143,12 +145,18 @@ class InteractionCollector:
         if len(self.sampled) >= self.sample_size:
             return None
         self.sampled.append(capture.final_url)
+        started = time.monotonic()
         try:
             keyboard = await keyboard_walk(page)
+            walked = time.monotonic()
             reflow = await reflow_at(page, REFLOW_WIDTH)
         finally:
             await page.evaluate(_RESET)
-        return {"keyboard": keyboard, "reflow": reflow}
+        durations = {
+            "keyboard": round((walked - started) * 1000),
+            "reflow": round((time.monotonic() - walked) * 1000),
+        }
+        return {"keyboard": keyboard, "reflow": reflow, "duration_ms": durations}
 
 
 async def keyboard_walk(page: Page) -> dict[str, Any]:
@@ -158,6 +166,7 @@ async def keyboard_walk(page: Page) -> dict[str, Any]:
     keys: list[str] = []
     ending = "limit"
     cycle_start: int | None = None
+    repeats = 0
     for _ in range(MAX_TABS):
         await page.keyboard.press("Tab")
         stop = await page.evaluate(script, list(STYLE_PROPERTIES))
@@ -165,8 +174,15 @@ async def keyboard_walk(page: Page) -> dict[str, Any]:
             ending = "left-document" if stops else "nothing-focusable"
             break
         key = f"{stop['kind']}:{stop['selector']}"
-        if keys and key == keys[-1] and stop["kind"] == "frame":
-            continue  # Tab moves on inside the frame; the top document still points at the frame
+        if keys and key == keys[-1]:
+            # Tab moves on inside a frame, a video's controls or a date field's parts while the
+            # top document still points at the element; only a long stay there is suspicious.
+            repeats += stop["kind"] != "frame"  # a frame may hold a whole application
+            if repeats >= STUCK_AFTER:
+                ending, cycle_start = "stuck", len(keys) - 1
+                break
+            continue
+        repeats = 0
         if key in keys:
             cycle_start = keys.index(key)
             ending = "wrapped" if cycle_start == 0 else "cycle"
