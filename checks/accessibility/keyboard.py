@@ -22,6 +22,10 @@ from scanner.registry import (
 )
 
 MAX_OBSCURED = 10  # covered elements listed per layer
+# Content that may need two-dimensional scrolling (WCAG 1.4.10 exception): never the reason for a finding.
+TWO_DIMENSIONAL = frozenset(
+    {"table", "pre", "code", "img", "video", "canvas", "iframe", "svg", "map", "object"}
+)
 SKIP_LINK_WORTH_IT = 10  # focus stops: on smaller pages nobody needs to skip anything
 
 
@@ -275,9 +279,12 @@ def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
         Text(de="Kein Umbruch bei 320 CSS-Pixeln Breite", en="No reflow at 320 CSS px width"),
         Text(
             de="Bei einem 320 CSS-Pixel breiten Fenster (entspricht 400 % Zoom bei 1280 px) lässt sich die "
-            "Seite waagerecht scrollen; genannt werden die äußersten Elemente, die über den Rand ragen.",
+            "Seite waagerecht scrollen; genannt werden die äußersten Elemente, die über den Rand ragen. "
+            "Ragen nur Datentabellen, Bilder, Videos, Karten oder Code hinaus, gilt die Ausnahme für "
+            "zweidimensionale Inhalte und es gibt keinen Befund.",
             en="In a window 320 CSS px wide (400 % zoom at 1280 px) the page scrolls horizontally; the "
-            "outermost elements reaching beyond the edge are named.",
+            "outermost elements reaching beyond the edge are named. When only data tables, images, "
+            "videos, maps or code reach beyond it, the exception for two-dimensional content applies.",
         ),
         Text(
             de="Wer stark vergrößert, darf nicht in zwei Richtungen scrollen müssen (WCAG 1.4.10). "
@@ -297,9 +304,10 @@ def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
 )
 def reflow(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     result = capture.extras[INTERACTION]["reflow"]
-    if result["overflow_px"] <= 1:
+    offenders = [item for item in result["offenders"] if item["tag"] not in TWO_DIMENSIONAL]
+    if result["overflow_px"] <= 1 or not offenders:
         return
-    first = result["offenders"][0] if result["offenders"] else None
+    first = offenders[0]
     yield Finding(
         result=Result.REVIEW,
         message=Text(
@@ -307,8 +315,7 @@ def reflow(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
             f"über den Rand.",
             en=f"At {result['width']} CSS px the page reaches {result['overflow_px']} px beyond the edge.",
         ),
-        selector=first["selector"] if first else None,
-        snippet=first["html"] if first else None,
-        subject=None if first else "document",
-        evidence={"overflow_px": result["overflow_px"], "offenders": result["offenders"]},
+        selector=first["selector"],
+        snippet=first["html"],
+        evidence={"overflow_px": result["overflow_px"], "offenders": offenders},
     )
