@@ -7,6 +7,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from reports.html import render_scan_report
+from scanner.axe.runner import AxeOptions, run_axe
+from scanner.axe.source import load_axe_source, run_tags
 from scanner.store.db import session
 from scanner.store.models import CheckTally, Finding, Page
 
@@ -36,7 +38,8 @@ def _image_alt(scan_id: int, page_id: int, url: str, number: int) -> Finding:
     )
 
 
-def test_each_step_has_a_status_with_its_coverage(engine, tmp_path: Path) -> None:
+def populate_with_axe(engine) -> int:
+    """The populated scan plus two pages with axe counts and one template fault on both."""
     populated = populate_scan(engine)
     counts = {
         "image-alt": {"violations": 1, "incomplete": 0, "passes": 0, "inapplicable": 0},
@@ -62,8 +65,11 @@ def test_each_step_has_a_status_with_its_coverage(engine, tmp_path: Path) -> Non
         db.add_all(_image_alt(populated.scan_id, page.id, page.url, n) for n, page in enumerate(pages))
         db.add(CheckTally(scan_id=populated.scan_id, check_id="accessibility.axe.image-alt", evaluated=2))
         db.commit()
+    return populated.scan_id
 
-    path = render_scan_report(engine, populated.scan_id, tmp_path)
+
+def test_each_step_has_a_status_with_its_coverage(engine, tmp_path: Path) -> None:
+    path = render_scan_report(engine, populate_with_axe(engine), tmp_path)
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
     section = soup.find(id="accessibility-steps")
     rows = {row["id"]: row for row in section.select("#steps tbody tr")}
@@ -82,3 +88,20 @@ def test_each_step_has_a_status_with_its_coverage(engine, tmp_path: Path) -> Non
     contrast = rows["step-9-1-4-3"].get_text(" ", strip=True)
     assert "anwendbar auf 2 von 2 Seiten" in contrast
     assert section.find_parent("main") is not None and soup.select_one('nav a[href="#accessibility-steps"]')
+
+
+async def test_the_report_itself_passes_axe_for_wcag_22_aa(engine, tmp_path: Path, browser) -> None:
+    report = render_scan_report(engine, populate_with_axe(engine), tmp_path)
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(report.as_uri())
+        options = AxeOptions(run_tags("2.2"), enable_rules=("target-size",))
+        run = await run_axe(page, load_axe_source(), options)
+    finally:
+        await context.close()
+    violations = [
+        (rule["id"], [node["target"] for node in rule["nodes"]][:3]) for rule in run.results["violations"]
+    ]
+    assert violations == []
+    assert len(run.results["passes"]) > 20

@@ -57,6 +57,8 @@ def _homepage_offer(
     name_de, name_en = OFFER_NAMES[what]
     homepages = [page for page in index.homepages(context) if page.kind is PageKind.HTML]
     tested = [page for page in homepages if page.testable]
+    if not index.html_pages:
+        return [], []  # nothing of the site was tested: the scan's own failure class says so
     if not tested:
         reason = "; ".join(page.failure or "" for page in homepages) or "not crawled"
         return [

@@ -52,6 +52,10 @@ _FINISH = """async ([key, options]) => {
 }"""
 
 
+class AxeRunError(RuntimeError):
+    """axe could not test the page at all (its top document failed or did not answer)."""
+
+
 @dataclass
 class FrameRecord:
     """One frame axe was asked to test: where it is (axe frame selectors) and whether it answered."""
@@ -80,7 +84,7 @@ class AxeRun:
 @dataclass(frozen=True)
 class AxeOptions:
     tags: tuple[str, ...]
-    frame_timeout: float = 15.0  # seconds one frame may take to inject, list its frames and run
+    frame_timeout: float = 15.0  # seconds an embedded frame may take to inject, list its frames and run
     enable_rules: tuple[str, ...] = ()  # rules axe keeps off by default that this run wants
 
     def run_options(self) -> dict[str, Any]:
@@ -99,6 +103,8 @@ async def run_axe(page: Page, source: AxeSource, options: AxeOptions) -> AxeRun:
     started = time.monotonic()
     runner = _PartialRunner(source.text + _CONFIGURE, options)
     partials = await runner.run_frame(page.main_frame, None, [])
+    if partials[0] is None:  # the top document itself did not answer: nothing was tested
+        raise AxeRunError(f"the page did not answer axe: {runner.frames[0].reason}")
     runner.resolve_target_paths()
     results = await _finish_run(page, source, partials, options.run_options())
     return AxeRun(results, runner.frames, (time.monotonic() - started) * 1000)
@@ -113,13 +119,14 @@ class _PartialRunner:
     async def run_frame(self, frame: Frame, context: Any, path: list[str]) -> list[Any]:
         record = FrameRecord(list(path), frame.url, ancestry=path)
         self.frames.append(record)
+        # The top document is bounded by the collector's time allowance; embedded frames by their own.
+        limit = self.options.frame_timeout if path else None
         try:
-            child_contexts = await self._bounded(self._prepare(frame, context))
+            child_contexts = await asyncio.wait_for(self._prepare(frame, context), limit)
         except (PlaywrightError, TimeoutError) as error:
             return self._untested(record, error)
-        own = asyncio.ensure_future(
-            self._bounded(frame.evaluate(_RUN_PARTIAL, [context, self.options.run_options()]))
-        )
+        partial = frame.evaluate(_RUN_PARTIAL, [context, self.options.run_options()])
+        own = asyncio.ensure_future(asyncio.wait_for(partial, limit))
         descendants: list[Any] = []
         for child in child_contexts:
             descendants += await self._run_child(frame, child, path)
