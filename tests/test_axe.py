@@ -146,3 +146,15 @@ async def test_a_frame_that_does_not_answer_is_a_review_finding(
     assert review.result == "review" and review.selector == "iframe"  # axe's shortest unique selector
     assert review.frame_url == "https://www.karten-dienst-axe.de/stumm.html"
     json.dumps(capture.extras)  # stored as JSON
+
+
+async def test_a_newer_axe_script_is_used_by_path_and_recorded(browser, tmp_path) -> None:
+    from scanner.axe.source import load_axe_source
+    from scanner.axe.versions import axe_versions
+
+    script = tmp_path / "axe.min.js"
+    script.write_text(load_axe_source().text, encoding="utf-8")
+    target = make_target("Eigenes axe", ["https://www.eigenes-axe.de/"], accessibility={"axe_script": script})
+    versions = (await axe_versions(browser, target))["axe-core"]
+    assert versions["origin"] == str(script) and versions["version"] == "4.12.1"
+    assert versions["rules"] == 89 and versions["tags"][-1] == "best-practice"
