@@ -11,9 +11,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
+from importlib.metadata import version as package_version
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
@@ -34,12 +36,12 @@ from scanner.hosts import HostProbeRunner
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
 from scanner.probes import load_all_probes
-from scanner.registry import CheckContext, CheckRegistry, load_all_checks
+from scanner.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.scope import CrawlScope
 from scanner.site_evidence import StoredSiteEvidence
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
-from scanner.store.models import FrontierItem, Page, Scan
+from scanner.store.models import CheckTally, Finding, FrontierItem, Page, Scan
 from scanner.store.scans import (
     ScanStatus,
     claim_for_resume,
@@ -194,15 +196,13 @@ class ScanRun:
         return [probes[name] for name in sorted(self.registry.probes_needed())]
 
     def _record_versions(self, browser: ScanBrowser) -> None:
-        from playwright._repo_version import version as playwright_version
-
         with session(self.engine) as db:
             scan = db.get(Scan, self.scan_id)
             scan.chromium_version = browser.version
             scan.engine_versions = {
                 **scan.engine_versions,
                 "chromium": browser.version,
-                "playwright": playwright_version,
+                "playwright": package_version("playwright"),
                 "user_agent": browser.user_agent,
                 "checks": sorted(check.id for check in self.registry),
                 "datasets": versions_in_use(),
@@ -400,7 +400,17 @@ class ScanRun:
 
     def _run_site_checks(self) -> None:
         outcome = run_site_checks(StoredSiteEvidence(self.engine, self.scan_id), self.context, self.registry)
+        site_checks = [check.id for check in self.registry.of_scope(Scope.SITE)]
         with session(self.engine) as db:
+            # A scan resumed after its site checks had run replaces their results instead of doubling them.
+            db.execute(
+                delete(Finding).where(Finding.scan_id == self.scan_id, Finding.scope == Scope.SITE.value)
+            )
+            db.execute(
+                delete(CheckTally).where(
+                    CheckTally.scan_id == self.scan_id, CheckTally.check_id.in_(site_checks)
+                )
+            )
             add_findings(db, self.scan_id, None, outcome)
             db.commit()
         self._count_findings(len(outcome.findings))
