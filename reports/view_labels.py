@@ -128,6 +128,7 @@ VIEW_LABELS: dict[str, dict[str, Any]] = {
         "targets_without_scans": "Ziele ohne abgeschlossenen Scan: {names}.",
         "version_table_caption": "Werkzeugversionen je Scan (nur Änderungen)",
         "no_version_changes": "Keine Versionswechsel.",
+        "diff_empty": "Keiner der beiden Scans hat Befunde.",
         "diff_intro": "Neu: im späteren Scan, nicht im früheren. Behoben: im früheren, und die Stelle wurde "
         "erneut geprüft. Nicht erneut geprüft: im früheren, die Stelle wurde aber nicht wieder getestet.",
     },
@@ -245,6 +246,7 @@ VIEW_LABELS: dict[str, dict[str, Any]] = {
         "targets_without_scans": "Targets without a completed scan: {names}.",
         "version_table_caption": "Tool versions per scan (changes only)",
         "no_version_changes": "No version changes.",
+        "diff_empty": "Neither scan has findings.",
         "diff_intro": "New: in the later scan, not in the earlier one. Fixed: in the earlier one, and the "
         "place was tested again. Not re-checked: in the earlier one, but the place was not tested again.",
     },

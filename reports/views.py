@@ -150,9 +150,15 @@ def chart_with_table(
     rows = []
     for index, label in enumerate(x_labels):
         cells = [Cell(label)]
-        cells += [Cell(texts.number(int(item.values[index] or 0)), numeric=True) for item in series]
+        cells += [_number_cell(item.values[index], texts) for item in series]
         cells += [Cell(values[index]) for _, values in extra_columns]
         rows.append(cells)
     svg = bar_chart(caption_id, x_labels, series, stacked=stacked, marked=marked, horizontal=horizontal)
     table = Table(f"{chart_id}-data", caption, columns, rows)
     return ChartView(chart_id, caption, texts["chart_note"], svg, table)
+
+
+def _number_cell(value: float | None, texts: ViewTexts) -> Cell:
+    if value is None:
+        return Cell(texts["none"])  # not known (e.g. new/fixed of a target's first scan), not zero
+    return Cell(texts.number(int(value)), numeric=True)

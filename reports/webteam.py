@@ -305,22 +305,35 @@ def gone_table(
     items = [item for item in history.gone if item.change is change]
     if history.baseline is None or not items:
         return None
-    columns = [Cell(texts["check"]), Cell(texts["what"]), Cell(texts["severity"]), Cell(texts["pages"], True)]
+    caption = f"{texts['changes'][change.value]}: {texts.plural('n_occurrences_plain', len(items))}"
+    return group_table(f"gone-{table_id}", caption, items, registry, texts)
+
+
+def group_table(
+    table_id: str, caption: str, items: list[TrackedFinding], registry: CheckRegistry, texts: ViewTexts
+) -> Table:
+    """One row per template group: check, what it is about, worst severity, pages (or hosts)."""
+    columns = [
+        Cell(texts["check"]),
+        Cell(texts["what"]),
+        Cell(texts["severity"]),
+        Cell(texts["occurrences"], numeric=True),
+        Cell(texts["pages"], numeric=True),
+    ]
     rows = []
     for group in group_findings(items):
         check = registry.get(group.check_id) if group.check_id in registry else None
         title = check.doc.title.get(texts.language) if check else group.check_id
-        pages = len(group.pages) or len({item.finding.host for item in group.members})
         rows.append(
             [
                 Cell(f"{title} ({group.check_id})"),
                 Cell(group.anchor or texts["none"], code=bool(group.anchor)),
                 Cell(texts["severities"].get(group.worst_severity, group.worst_severity)),
-                Cell(texts.number(pages), numeric=True),
+                Cell(texts.number(group.occurrences), numeric=True),
+                Cell(texts.number(len(group.pages)), numeric=True),
             ]
         )
-    caption = f"{texts['changes'][change.value]}: {texts.plural('n_occurrences_plain', len(items))}"
-    return Table(f"gone-{table_id}", caption, columns, rows)
+    return Table(table_id, caption, columns, rows)
 
 
 def version_table(history: ScanHistory, texts: ViewTexts) -> Table | None:

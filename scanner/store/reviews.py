@@ -24,7 +24,7 @@ from sqlalchemy import Column, Text
 from sqlmodel import Field, Session, SQLModel, select
 
 from scanner.fingerprint import normalise_selector
-from scanner.store.models import utc_now
+from scanner.store.models import Finding, Scan, utc_now
 
 
 class Decision(StrEnum):
@@ -83,3 +83,54 @@ def latest_decisions(db: Session, fingerprints: set[str] | None = None) -> dict[
     for row in db.exec(query.order_by(ReviewDecision.decided_at, ReviewDecision.id)).all():
         newest[row.fingerprint] = row
     return newest
+
+
+class ReviewError(LookupError):
+    """A review that cannot be recorded: unknown or ambiguous fingerprint, missing reason or person."""
+
+
+MIN_PREFIX = 8  # characters of a fingerprint that may stand for the whole
+
+
+def record_decision(
+    db: Session,
+    fingerprint: str,
+    decision: Decision,
+    *,
+    reason: str,
+    decided_by: str,
+    scan_id: int | None = None,
+) -> ReviewDecision:
+    """Judge the newest finding with this fingerprint (or a unique prefix), optionally in one scan."""
+    if not reason.strip():
+        raise ReviewError("--reason must say why (it is shown beside the finding in every report)")
+    if not decided_by.strip():
+        raise ReviewError("--by must name who decides")
+    wanted = fingerprint.strip().lower()
+    if len(wanted) < MIN_PREFIX:
+        raise ReviewError(f"fingerprint {fingerprint!r}: give at least {MIN_PREFIX} characters")
+    query = select(Finding).where(Finding.fingerprint.startswith(wanted))
+    if scan_id is not None:
+        query = query.where(Finding.scan_id == scan_id)
+    matches = db.exec(query.order_by(Finding.scan_id.desc(), Finding.id.desc())).all()
+    distinct = sorted({match.fingerprint for match in matches})
+    if not distinct:
+        where = f" in scan {scan_id}" if scan_id is not None else ""
+        raise ReviewError(f"no finding with fingerprint {fingerprint!r}{where}")
+    if len(distinct) > 1:
+        raise ReviewError(f"fingerprint {fingerprint!r} is ambiguous: {', '.join(distinct[:5])}")
+    finding = matches[0]
+    scan = db.get(Scan, finding.scan_id)
+    row = ReviewDecision(
+        fingerprint=finding.fingerprint,
+        check_id=finding.check_id,
+        decision=decision.value,
+        reason=reason.strip(),
+        decided_by=decided_by.strip(),
+        judged_hash=judged_hash(finding),
+        scan_id=finding.scan_id,
+        target_id=scan.target_id if scan else None,
+    )
+    db.add(row)
+    db.commit()
+    return row
