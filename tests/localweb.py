@@ -39,7 +39,7 @@ class LocalWeb:
         return f"https://{host}"
 
     def rewrite(self, host: str, files: dict[str, str | bytes]) -> None:
-        """Replace the files of an existing ``host`` (its _host.toml stays): the site changed between scans."""
+        """Replace the files of an existing ``host`` (its _host.toml stays): a site changing between scans."""
         host_dir = self.root / host
         if not host_dir.is_dir():
             raise ValueError(f"{host} does not exist yet: create it with site()")

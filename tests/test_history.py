@@ -17,22 +17,34 @@ their findings in scan 2 are "newly checked", and the check list counts as a too
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
+import jsonschema
 import pytest
 import pytest_asyncio
+import rdflib
 from bs4 import BeautifulSoup, Tag
 from sqlmodel import select
 
-from reports.diff_report import count_rows, diff_history
-from reports.export import export_document
+from reports.diff_report import count_rows, diff_history, render_diff_report
+from reports.earl import earl_document
+from reports.export import export_document, export_findings
 from reports.gate import judge, parse_rules
 from reports.grouping import group_findings
-from reports.history import Change, scan_history
+from reports.history import PREVIOUS, Change, scan_history
+from reports.html import render_scan_report
+from reports.junit import export_junit
+from reports.portfolio_report import render_portfolio_report
+from reports.trend_report import render_trend_report
 from reports.trends import trend_for_target
+from reports.webteam import render_webteam_report
 from scanner.evidence import PageCapture
 from scanner.registry import (
     CheckDoc,
@@ -53,6 +65,7 @@ from scanner.store.models import Finding as FindingRow
 from scanner.store.reviews import Decision, record_decision
 
 from conftest import make_target
+from populate import INJECTION_SELECTOR, INJECTION_SNIPPET, INJECTION_TITLE, INJECTION_URL, populate_scan
 
 HOST = "www.verlauf-amt.de"
 THIRD_PARTY = "cdn.verlauf-fremd.de"
@@ -382,7 +395,7 @@ def test_review_command_refuses_unknown_or_ambiguous_fingerprints(history):
     ]
 
 
-# --- trend numbers ----------------------------------------------------------------------------------------------
+# --- trend numbers ---------------------------------------------------------------------------------
 
 
 def test_trend_counts_open_findings_per_scan_with_todays_decisions_and_marks_tool_changes(history):
@@ -420,3 +433,187 @@ def test_gate_counts_only_new_open_defects_at_or_above_the_level(history):
         tripped(3, "new:serious", history.scans[0]) == 0
     )  # against scan 1 only added checks' findings are new
     assert tripped(0, "new:moderate") == 4  # without baseline every open defect is new (one is accepted)
+
+
+# --- reports of every kind: accessible (axe, WCAG 2.2 AA) and safe against hostile pages ----------------
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_SOURCE = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+HOSTILE_TARGET = '<script>alert("ziel")</script> Amt'
+AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+
+
+@pytest.fixture(scope="module")
+def reports(history) -> dict[str, Path]:
+    """Every report kind in German and English: of the history target and of a hostile hand-made one."""
+    first, second = (populate_scan(history.engine, target_name=HOSTILE_TARGET).scan_id for _ in range(2))
+    engine, out, last = history.engine, history.out, history.scans[-1]
+    made: dict[str, Path] = {}
+    for language in ("de", "en"):
+        for name, scan_id, baseline in (("history", last, PREVIOUS), ("hostile", second, first)):
+            made[f"scan-{name}-{language}"] = render_scan_report(
+                engine, scan_id, out, language, registry=history.registry
+            )
+            made[f"webteam-{name}-{language}"] = render_webteam_report(
+                engine, scan_id, out, language, baseline=baseline, registry=history.registry
+            )
+            made[f"trend-{name}-{language}"] = render_trend_report(engine, out, language, scan_id=scan_id)
+        made[f"diff-history-{language}"] = render_diff_report(
+            engine, history.scans[0], last, out, language, registry=history.registry
+        )
+        made[f"diff-hostile-{language}"] = render_diff_report(engine, first, second, out, language)
+        made[f"portfolio-{language}"] = render_portfolio_report(engine, out, language)
+    return made
+
+
+async def test_every_report_kind_passes_axe_and_loads_nothing_from_outside(reports, browser):
+    context = await browser.new_context()
+    page = await context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    axe = AXE_SOURCE.read_text(encoding="utf-8")
+    violations = {}
+    try:
+        for name, path in reports.items():
+            await page.goto(path.as_uri())
+            await page.evaluate(axe)
+            result = await page.evaluate(AXE_RUN, AXE_TAGS)
+            violations[name] = [
+                (rule["id"], [node["target"] for node in rule["nodes"][:3]]) for rule in result["violations"]
+            ]
+            assert result["testEngine"]["name"] == "axe-core" and result["passes"], name  # axe ran
+    finally:
+        await context.close()
+    assert {name: found for name, found in violations.items() if found} == {}
+    assert len(violations) == 18
+    assert set(requested) == {
+        path.as_uri() for path in reports.values()
+    }  # self-contained: nothing else loaded
+
+
+def test_hostile_titles_urls_selectors_and_snippets_are_shown_as_text_in_every_report_kind(reports):
+    shown = {
+        "scan-hostile": [
+            HOSTILE_TARGET,
+            INJECTION_TITLE,
+            INJECTION_URL,
+            INJECTION_SELECTOR,
+            INJECTION_SNIPPET,
+        ],
+        "webteam-hostile": [HOSTILE_TARGET, INJECTION_URL, INJECTION_SELECTOR, INJECTION_SNIPPET],
+        "diff-hostile": [HOSTILE_TARGET, INJECTION_SELECTOR],
+        "trend-hostile": [HOSTILE_TARGET],
+        "portfolio": [HOSTILE_TARGET],
+        "scan-history": [HOSTILE_TITLE, '<img onmouseover="alert(2)" src="/x2.png"/>'],
+        "webteam-history": ['<img onmouseover="alert(2)" src="/x2.png"/>'],
+    }
+    for name, path in reports.items():
+        html = path.read_text(encoding="utf-8")
+        for parser in ("html.parser", "lxml"):
+            soup = BeautifulSoup(html, parser)
+            assert soup.find("script") is None, name
+            handlers = [
+                (element.name, attribute)
+                for element in soup.find_all(True)
+                for attribute in element.attrs
+                if attribute.lower().startswith("on")
+            ]
+            assert handlers == [], name
+            text = soup.get_text()
+            for value in shown.get(
+                name.rsplit("-", 1)[0] if not name.startswith("portfolio") else "portfolio", []
+            ):
+                assert value in text, (name, value)
+
+
+def test_web_team_view_groups_marks_changes_and_counts_suppressed_findings(reports):
+    soup = BeautifulSoup(reports["webteam-history-de"].read_text(encoding="utf-8"), "lxml")
+    summary = [" ".join(item.get_text(" ").split()) for item in soup.select("#summary li")]
+    assert summary[:3] == ["5 Probleme", "10 Fundstellen", "2 unterdrückt"]
+    issues = {
+        " ".join(section.select_one("h3").get_text().split()): section
+        for section in soup.select("#issues section.issue")
+    }
+    assert len(soup.select("#issues section.issue")) == 5
+    header = next(
+        section for section in soup.select("#issues section.issue") if "header > img" in section.get_text()
+    )
+    assert "Einmal beheben: 3 Fundstellen auf 3 Seiten" in header.get_text()
+    assert "wahrscheinlich Seitenvorlage (Kopfbereich)" in header.get_text()
+    footer = next(
+        section for section in soup.select("#issues section.issue") if "footer > p > a" in section.get_text()
+    )
+    assert "frühere Bewertung hinfällig" in footer.get_text()
+    assert len(soup.select("#suppressed section.issue")) == 2
+    assert "dekorativ (A. Prüfer" in soup.select_one("#suppressed").get_text()
+    assert issues  # every issue has a heading
+
+
+def test_exports_carry_change_group_and_decision_and_keep_schema_1(history, tmp_path):
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "export-schema.json").read_text())
+    document = export_document(history.engine, history.scans[2], registry=history.registry)
+    jsonschema.validate(document, schema)
+    assert document["schema_version"] == "1.1"
+    comparison = document["comparison"]
+    assert (
+        comparison["baseline_scan_id"],
+        comparison["new"],
+        comparison["fixed"],
+        comparison["not_rechecked"],
+    ) == (
+        history.scans[1],
+        1,
+        2,
+        4,
+    )
+    x1 = next(f for f in document["findings"] if (f["snippet"] or "").startswith('<img src="/x1.png'))
+    assert x1["change"] == "persisting" and x1["suppressed"] is True
+    assert x1["review"] | {"decided_at": None} == {
+        "decision": "false-positive",
+        "reason": "dekorativ",
+        "decided_by": "A. Prüfer",
+        "decided_at": None,
+        "state": "current",
+    }
+    header_groups = {f["group"] for f in document["findings"] if "header > img" in (f["selector"] or "")}
+    assert len(header_groups) == 1
+
+    buffer = io.StringIO()
+    export_findings(history.engine, history.scans[2], "csv", buffer, registry=history.registry)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert list(rows[0])[-5:] == ["change", "group", "review_decision", "review_state", "suppressed"]
+    assert sorted(row["suppressed"] for row in rows).count("true") == 3
+
+
+def test_earl_export_is_json_ld_with_failed_and_cant_tell_assertions(history):
+    document = earl_document(history.engine, history.scans[3], registry=history.registry)
+    graph = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+    earl = rdflib.Namespace("http://www.w3.org/ns/earl#")
+    outcomes = sorted(str(outcome).rsplit("#", 1)[1] for outcome in graph.objects(None, earl.outcome))
+    assert outcomes == ["cantTell"] * 3 + ["failed"] * 6  # vague links to review; images without alt
+    pointers = {
+        str(value)
+        for value in graph.objects(None, rdflib.URIRef("http://www.w3.org/2009/pointers#expression"))
+    }
+    assert "html > body > header > img" in pointers
+    assert all(
+        str(value) != "http://www.w3.org/ns/earl#passed" for value in graph.objects(None, earl.outcome)
+    )
+
+
+def test_junit_export_has_a_suite_per_check_and_a_case_per_group(history):
+    buffer = io.StringIO()
+    export_junit(history.engine, history.scans[3], buffer, registry=history.registry)
+    root = ElementTree.fromstring(buffer.getvalue())
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    images = suites["accessibility.test-image-alt"]
+    assert (images.get("tests"), images.get("failures")) == ("2", "2")  # header logo, images in main
+    links = suites["accessibility.test-vague-link"]
+    assert (links.get("tests"), links.get("skipped"), links.get("failures")) == (
+        "1",
+        "1",
+        "0",
+    )  # review: skipped
+    lang = suites["accessibility.document-lang"]
+    assert lang.get("tests") == "0"  # nothing detected: no test case, never a "pass"
+    assert root.get("failures") == str(sum(int(suite.get("failures")) for suite in suites.values()))
