@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
 (configuration, options, unknown scan or target): nothing was written; 3 the environment lacks
-something (Chromium, certutil); 130 interrupted (resume with ``govscan scan --resume``).
+something (Chromium, certutil); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
+(resume with ``govscan scan --resume``).
 """
 
 from __future__ import annotations
