@@ -250,8 +250,8 @@ def _comparison(history: ScanHistory) -> dict[str, Any]:
     baseline = history.baseline
     return {
         "baseline_scan_id": baseline.id if baseline else None,
-        "new": sum(1 for item in history.findings if item.counts_as_new),
-        "new_by_added_checks": sum(1 for item in history.findings if item.check_added),
+        "new": history.new_in_site,
+        "new_by_added_checks": history.new_by_added_checks,
         "persisting": history.count(Change.PERSISTING),
         "fixed": history.count(Change.FIXED),
         "not_rechecked": history.count(Change.NOT_RECHECKED),

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from reports.history import Change, TrackedFinding
+from reports.history import TrackedFinding
 from scanner.fingerprint import RECIPE, normalise_selector, start_tag
 from scanner.registry import Severity
 from scanner.store.models import Finding
@@ -59,10 +59,6 @@ class FindingGroup:
         return sum(1 for item in self.members if item.suppressed)
 
     @property
-    def new_count(self) -> int:
-        return sum(1 for item in self.members if item.change is Change.NEW)
-
-    @property
     def worst_severity(self) -> str:
         members = self.open_members or self.members
         return max((item.finding.severity for item in members), key=lambda s: _SEVERITY_RANK.get(s, -1))
@@ -72,11 +68,6 @@ class FindingGroup:
         """``fail`` when any open member is a proven defect, else ``review``."""
         members = self.open_members or self.members
         return "fail" if any(item.finding.result == "fail" for item in members) else "review"
-
-    @property
-    def is_template(self) -> bool:
-        """Seen on more than one page, or inside header, navigation or footer."""
-        return len(self.pages) > 1 or self.region is not None
 
     @property
     def snippets(self) -> list[str]:

@@ -14,7 +14,6 @@ regression of the site. Version changes between the two scans are listed beside 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -98,6 +97,15 @@ class ScanHistory:
         if change in (Change.FIXED, Change.NOT_RECHECKED):
             return sum(1 for item in self.gone if item.change is change)
         return sum(1 for item in self.findings if item.change is change)
+
+    @property
+    def new_in_site(self) -> int:
+        """New findings that count as a change of the site (not of govscan's checks)."""
+        return sum(1 for item in self.findings if item.counts_as_new)
+
+    @property
+    def new_by_added_checks(self) -> int:
+        return sum(1 for item in self.findings if item.check_added)
 
     @property
     def open(self) -> list[TrackedFinding]:
@@ -274,10 +282,3 @@ def _version_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def change_counts(history: ScanHistory) -> Counter[str]:
-    counts: Counter[str] = Counter({change.value: history.count(change) for change in Change})
-    counts["suppressed"] = len(history.suppressed)
-    counts["check_added"] = sum(1 for item in history.findings if item.check_added)
-    return counts

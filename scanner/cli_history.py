@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from reports.gate import GATE_EXIT_CODE, GateRule, GateVerdict, judge, parse_rules
 from reports.history import PREVIOUS, Baseline, ScanHistory, scan_history
-from scanner.cli import DbOption, Exit, app, console, errors_to_exit_codes, stdout
+from scanner.cli import DbOption, Exit, app, console, errors_to_exit_codes, stdout, write_report
 from scanner.store.db import DEFAULT_DB, open_database, session
 from scanner.store.models import Finding, Scan, Target
 from scanner.store.reviews import (
@@ -73,9 +73,7 @@ def write_report_of_kind(
         from reports.webteam import render_webteam_report
 
         return render_webteam_report(engine, scan_id, out, language, baseline=baseline_option(baseline))
-    from reports.html import render_scan_report
-
-    return render_scan_report(engine, scan_id, out, language=language)
+    return write_report(engine, scan_id, out, language)
 
 
 def resolve_scan(engine, scan_id: int | None, target: str | None) -> int:
