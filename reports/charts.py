@@ -62,10 +62,12 @@ def bar_chart(
         (False, True): pygal.HorizontalBar,
     }[(stacked, horizontal)]
     chart = chart_class(_config(series, y_title, rows=len(x_labels) if horizontal else 0))
-    chart.x_labels = list(x_labels)
-    chart.x_labels_major = [label for label in x_labels if label in set(marked)]
+    order = list(reversed(range(len(x_labels)))) if horizontal else list(range(len(x_labels)))
+    # pygal draws the first label of a horizontal chart at the bottom; ours reads top down
+    chart.x_labels = [x_labels[index] for index in order]
+    chart.x_labels_major = [label for label in chart.x_labels if label in set(marked)]
     for item in series:
-        chart.add(item.label, list(item.values))
+        chart.add(item.label, [item.values[index] for index in order])
     return _tidy(chart, caption_id)
 
 
@@ -77,7 +79,7 @@ def _config(series: Sequence[Series], y_title: str, rows: int) -> pygal.Config:
     config.height = max(320, 40 + 28 * rows) if rows else 320
     config.explicit_size = False  # scales with the page (viewBox)
     config.legend_at_bottom = True
-    config.legend_at_bottom_columns = 3
+    config.legend_at_bottom_columns = max(len(series), 1)  # one row: pygal clips a second one
     config.truncate_legend = -1
     config.truncate_label = -1
     config.x_label_rotation = 0 if rows else 20
@@ -100,7 +102,7 @@ def _config(series: Sequence[Series], y_title: str, rows: int) -> pygal.Config:
         font_family='system-ui, "Noto Sans", "Liberation Sans", Arial, sans-serif',
         label_font_size=13,
         major_label_font_size=13,
-        legend_font_size=14,
+        legend_font_size=12,
         value_font_size=13,
         title_font_size=16,
         tooltip_font_size=13,

@@ -122,7 +122,7 @@ def ranking_chart(ranked: list[TargetTrend], texts: ViewTexts) -> ChartView:
     names = [trend.target.name for trend in ranked]
     series = [
         Series(
-            f"{texts['fails']}: {texts['severities'][severity]}",
+            texts["severities"][severity],
             [trend.latest.open_defects_by_severity[severity] for trend in ranked],
             SEVERITY_COLOURS[severity],
         )

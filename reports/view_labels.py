@@ -120,7 +120,7 @@ VIEW_LABELS: dict[str, dict[str, Any]] = {
         "rank": "Rang",
         "target": "Ziel",
         "per_page": "je getestete Seite",
-        "chart_ranking": "Offene Befunde je Ziel nach Schweregrad",
+        "chart_ranking": "Offene Mängel je Ziel nach Schweregrad",
         "portfolio_charts": "Alle Ziele im Verlauf",
         "portfolio_intro": "Summe über alle Ziele: an jedem Tag mit einem Scan zählt für jedes Ziel sein "
         "letzter abgeschlossener Scan bis zu diesem Tag. Mit {mark} markierte Tage: mindestens ein Scan lief "
@@ -238,7 +238,7 @@ VIEW_LABELS: dict[str, dict[str, Any]] = {
         "rank": "Rank",
         "target": "Target",
         "per_page": "per page tested",
-        "chart_ranking": "Open findings per target by severity",
+        "chart_ranking": "Open defects per target by severity",
         "portfolio_charts": "All targets over time",
         "portfolio_intro": "Sum over all targets: on every day with a scan, each target counts with its "
         "latest completed scan up to that day. Days marked {mark}: at least one scan ran with changed tool "
