@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
 (configuration, options, unknown scan or target): nothing was written; 3 the environment lacks
-something (Chromium, certutil); 130 interrupted (resume with ``govscan scan --resume``).
+something (Chromium, certutil); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
+(resume with ``govscan scan --resume``).
 """
 
 from __future__ import annotations
@@ -105,14 +106,27 @@ def scan(
     resume: Annotated[bool, typer.Option("--resume", help="Continue the target's unfinished scan.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON on stdout.")] = False,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option("--fail-on", help="Exit 4 on findings, e.g. new:serious, new:any, any:critical."),
+    ] = None,
+    baseline: Annotated[
+        int | None,
+        typer.Option("--baseline", help="Scan id for --fail-on new:...; default: the previous one."),
+    ] = None,
 ) -> None:
     """Crawl and audit the targets of a targets.toml (all of them unless --target is given)."""
+    from scanner.cli_history import enforce_gate, prepare_gate
+
     with errors_to_exit_codes():
         network = network_options(connect_to, ca_bundle)
         selected = load_targets(targets).select(target or [])
         engine = open_database(db)
+        gate = prepare_gate(engine, fail_on or [], baseline, selected)
         outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
         finish(outcomes, quiet=quiet, json_output=json_output)
+        if gate:
+            enforce_gate(engine, outcomes, gate, baseline, quiet=quiet)
 
 
 def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
@@ -191,37 +205,51 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Directory for the report.")] = Path("govscan-reports"),
     lang: Annotated[str, typer.Option("--lang", help="de or en.")] = "de",
     db: DbOption = DEFAULT_DB,
+    kind: Annotated[str, typer.Option("--kind", help="scan, webteam, trend or portfolio.")] = "scan",
+    target: Annotated[str | None, typer.Option("--target", help="Target name (trend; newest scan).")] = None,
+    baseline: Annotated[
+        int | None, typer.Option("--baseline", help="webteam: compare with this scan.")
+    ] = None,
 ) -> None:
-    """Write the self-contained HTML report of a scan and print its path."""
+    """Write a self-contained HTML report (default: of the newest scan) and print its path."""
+    from scanner.cli_history import write_report_of_kind
+
     with errors_to_exit_codes():
         if lang not in ("de", "en"):
             raise Exit(2, f"--lang {lang}: expected 'de' or 'en'")
-        typer.echo(str(write_report(open_database(db), scan_id, out, lang)))
+        path = write_report_of_kind(
+            open_database(db), kind, scan_id=scan_id, target=target, baseline=baseline, out=out, language=lang
+        )
+        typer.echo(str(path))
 
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    format: Annotated[
+        str, typer.Option("--format", help="json, csv, earl (JSON-LD) or junit (XML).")
+    ] = "json",
     scan_id: ScanOption = None,
     out: Annotated[Path | None, typer.Option("--out", help="File to write; default: stdout.")] = None,
     db: DbOption = DEFAULT_DB,
+    baseline: Annotated[
+        int | None, typer.Option("--baseline", help="Scan to compare with; default: the previous one.")
+    ] = None,
 ) -> None:
-    """Export the findings of a scan (schema: docs/export-schema.json)."""
-    from reports.export import export_findings
+    """Export the findings of a scan (docs/export.md)."""
+    from scanner.cli_history import export_writer
     from scanner.store.db import session
     from scanner.store.scans import get_scan
 
     with errors_to_exit_codes():
-        if format not in ("json", "csv"):
-            raise Exit(2, f"--format {format}: expected 'json' or 'csv'")
+        write = export_writer(format, baseline)
         engine = open_database(db)
         with session(engine) as db_session:
             scan_row = get_scan(db_session, scan_id)
         if out is None:
-            export_findings(engine, scan_row.id, format, sys.stdout)
+            write(engine, scan_row.id, sys.stdout)
             return
         with out.open("w", encoding="utf-8", newline="") as handle:
-            export_findings(engine, scan_row.id, format, handle)
+            write(engine, scan_row.id, handle)
         typer.echo(str(out))
 
 
@@ -365,3 +393,6 @@ def main(
     if version:
         stdout.print(f"govscan {__version__}")
         raise typer.Exit(0)
+
+
+from scanner import cli_history  # noqa: E402, F401  (registers diff, review, reviews on the app)

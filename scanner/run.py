@@ -32,6 +32,7 @@ from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
 from scanner.datasets import versions_in_use
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
+from scanner.fingerprint import RECIPE as FINGERPRINT_RECIPE
 from scanner.hosts import HostProbeRunner
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
@@ -205,6 +206,7 @@ class ScanRun:
                 "playwright": package_version("playwright"),
                 "user_agent": browser.user_agent,
                 "checks": sorted(check.id for check in self.registry),
+                "fingerprint": FINGERPRINT_RECIPE,
                 "datasets": versions_in_use(),
             }
             db.add(scan)

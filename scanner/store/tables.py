@@ -3,4 +3,5 @@
 Alembic's environment imports this; a family that adds tables adds its module here.
 """
 
+import scanner.store.reviews  # noqa: F401  (issue 6: review decisions)
 from scanner.store import models  # noqa: F401
