@@ -3,4 +3,5 @@
 Alembic's environment imports this; a family that adds tables adds its module here.
 """
 
+import scanner.store.schedule  # noqa: F401
 from scanner.store import models  # noqa: F401

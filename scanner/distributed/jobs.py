@@ -1,0 +1,156 @@
+"""One job: scan one target with ``scanner.run.scan_target``, the coroutine the local runner uses.
+
+The job carries ids only; the target is read from the database as ``govscan enqueue`` stored
+it. A retried job (its worker died, or it was cancelled at shutdown) resumes the target's
+unfinished scan, so no page is visited or stored twice. Each job has a wall-clock budget: the
+crawl stops at ``CRAWL_SHARE`` of it (site checks and host probes get the rest), and a job still
+running at the end of its budget is cancelled and not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from scanner.config import TargetConfig
+from scanner.distributed.browsers import BrowserLease, RecyclingBrowser
+from scanner.distributed.tasks import TransientScanFailure
+from scanner.network import NetworkSettings
+from scanner.run import ScanOutcome, scan_target
+from scanner.store.db import session
+from scanner.store.models import Scan, Target
+from scanner.store.scans import ScanStatus
+from scanner.store.schedule import ScheduleState, release_runner
+
+log = logging.getLogger(__name__)
+
+CRAWL_SHARE = 0.75
+
+
+class JobBudgetExceeded(Exception):
+    """The job ran out of its wall-clock budget; its scan is left interrupted, not retried."""
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    concurrency: int = 2  # scans at once in one worker process (one browser)
+    job_budget: float = 3600.0  # wall-clock seconds per job
+    browser_pages: int = 500  # relaunch Chromium after this many pages
+    retries: int = 2  # further attempts after a transient failure
+    retry_wait: int = 30  # seconds before the first retry, doubled for each further one
+    poll_interval: float = 5.0  # seconds between looks at the queue (new jobs also notify)
+    stalled_after: float = 60.0  # a worker silent this long is dead; its jobs are retried
+    shutdown_timeout: float = 60.0  # on SIGTERM, wait this long for running scans, then requeue them
+    enqueue_cron: str = "* * * * *"  # how often the periodic task looks for due targets
+
+
+@dataclass
+class WorkerRuntime:
+    """What every job of one worker process shares."""
+
+    engine: Engine
+    network: NetworkSettings
+    zone: ZoneInfo
+    settings: WorkerSettings
+    browsers: RecyclingBrowser
+
+
+async def run_scan_job(
+    runtime: WorkerRuntime, target_id: int, slot: str | None, *, attempt: int
+) -> ScanOutcome:
+    """Scan the target; raise ``TransientScanFailure`` when it failed for a reason worth a retry."""
+    with session(runtime.engine) as db:
+        row = db.get(Target, target_id)
+        if row is None:
+            raise LookupError(f"target {target_id} is not in the database (deleted since it was queued?)")
+        target = TargetConfig.from_json_dict(row.config_json)
+        _mark_running(db, target_id)
+    budget = runtime.settings.job_budget
+    started = time.monotonic()
+    outcome: ScanOutcome | None = None
+    try:
+        async with _browser_for(runtime, target) as lease:
+            async with asyncio.timeout(budget):
+                outcome = await scan_target(
+                    target,
+                    engine=runtime.engine,
+                    network=runtime.network,
+                    browser=lease.browser if lease else None,
+                    resume=attempt > 0,
+                    on_progress=lease.on_progress if lease else None,
+                    deadline=started + budget * CRAWL_SHARE,
+                )
+    except TimeoutError:
+        _note_budget_exceeded(runtime.engine, target_id)
+        raise JobBudgetExceeded(
+            f"{target.name}: still running after the job budget of {budget:.0f} s"
+        ) from None
+    finally:
+        with session(runtime.engine) as db:
+            status = outcome.status if outcome else ScanStatus.INTERRUPTED.value
+            release_runner(
+                db,
+                target_id,
+                finished=True,
+                scan_id=outcome.scan_id if outcome else None,
+                status=status,
+                now=_now(),
+            )
+    log.info(
+        "%s: scan %s %s %s (slot %s)",
+        target.name,
+        outcome.scan_id,
+        outcome.status,
+        outcome.failure_class or "",
+        slot,
+    )
+    if outcome.status == ScanStatus.FAILED and outcome.transient:
+        raise TransientScanFailure(
+            f"{target.name}: scan {outcome.scan_id} failed with {outcome.failure_class}"
+        )
+    return outcome
+
+
+@contextlib.asynccontextmanager
+async def _browser_for(runtime: WorkerRuntime, target: TargetConfig) -> AsyncIterator[BrowserLease | None]:
+    """The worker's shared browser, unless the target brings a network of its own (then None:
+    ``scan_target`` launches a browser with the merged network for this scan)."""
+    if target.crawl.connect_to or target.crawl.ca_bundle:
+        yield None
+        return
+    async with runtime.browsers.lease() as lease:
+        yield lease
+
+
+def _mark_running(db, target_id: int) -> None:
+    db.exec(
+        update(ScheduleState)
+        .where(ScheduleState.target_id == target_id)
+        .values(running_since=_now(), runner_host=socket.gethostname(), runner_pid=os.getpid())
+    )
+    db.commit()
+
+
+def _note_budget_exceeded(engine: Engine, target_id: int) -> None:
+    with session(engine) as db:
+        scan = db.exec(select(Scan).where(Scan.target_id == target_id).order_by(Scan.id.desc())).first()
+        if scan is not None and scan.status == ScanStatus.INTERRUPTED:
+            scan.stopped_by = "job_budget"
+            db.add(scan)
+            db.commit()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
