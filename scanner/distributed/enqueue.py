@@ -20,7 +20,7 @@ from sqlmodel import select
 from scanner.config import TargetConfig
 from scanner.cron import due_slot
 from scanner.distributed.database import prepare_database
-from scanner.distributed.tasks import SCAN_TASK, build_app
+from scanner.distributed.tasks import QUEUE, SCAN_TASK, build_app
 from scanner.network import NetworkSettings
 from scanner.server_address import server_lock_key
 from scanner.store.db import session
@@ -72,9 +72,9 @@ async def _defer(
     target = TargetConfig.from_json_dict(row.config_json)
     lock = await server_lock_key(target, network)
     try:
-        await app.configure_task(SCAN_TASK, queueing_lock=f"target:{row.id}", lock=lock).defer_async(
-            target_id=row.id, slot=slot.isoformat() if slot else None
-        )
+        await app.configure_task(
+            SCAN_TASK, queue=QUEUE, queueing_lock=f"target:{row.id}", lock=lock
+        ).defer_async(target_id=row.id, slot=slot.isoformat() if slot else None)
     except AlreadyEnqueued:
         result.already_queued.append(row.name)
         return

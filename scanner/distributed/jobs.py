@@ -31,8 +31,8 @@ from scanner.network import NetworkSettings
 from scanner.run import ScanOutcome, scan_target
 from scanner.store.db import session
 from scanner.store.models import Scan, Target
-from scanner.store.scans import ScanStatus
-from scanner.store.schedule import ScheduleState, release_runner
+from scanner.store.scans import ScanLookupError, ScanStatus
+from scanner.store.schedule import ScheduleState, release_runner, utc
 
 log = logging.getLogger(__name__)
 
@@ -69,58 +69,56 @@ class WorkerRuntime:
 
 async def run_scan_job(
     runtime: WorkerRuntime, target_id: int, slot: str | None, *, attempt: int
-) -> ScanOutcome:
-    """Scan the target; raise ``TransientScanFailure`` when it failed for a reason worth a retry."""
+) -> ScanOutcome | None:
+    """Scan the target; raise ``TransientScanFailure`` when it failed for a reason worth a retry.
+
+    Returns None when there was nothing to do: a retried job whose slot an earlier attempt has
+    completed, or whose scan a live process on this machine still runs (its worker only looked
+    stalled); either way a second scan would duplicate the first.
+    """
     with session(runtime.engine) as db:
         row = db.get(Target, target_id)
         if row is None:
             raise LookupError(f"target {target_id} is not in the database (deleted since it was queued?)")
         target = TargetConfig.from_json_dict(row.config_json)
+        if attempt > 0 and _slot_completed(db.get(ScheduleState, target_id), slot):
+            log.info("%s: slot %s was completed by an earlier attempt", target.name, slot)
+            return None
         _mark_running(db, target_id)
-    budget = runtime.settings.job_budget
-    started = time.monotonic()
-    outcome: ScanOutcome | None = None
     try:
-        async with _browser_for(runtime, target) as lease:
-            async with asyncio.timeout(budget):
-                outcome = await scan_target(
-                    target,
-                    engine=runtime.engine,
-                    network=runtime.network,
-                    browser=lease.browser if lease else None,
-                    resume=attempt > 0,
-                    on_progress=lease.on_progress if lease else None,
-                    deadline=started + budget * CRAWL_SHARE,
-                )
+        outcome = await _scan(runtime, target, resume=attempt > 0)
+    except ScanLookupError as error:
+        log.warning("%s", error)
+        return None
     except TimeoutError:
-        _note_budget_exceeded(runtime.engine, target_id)
+        _finish_run(runtime.engine, target_id, None)
+        budget = runtime.settings.job_budget
         raise JobBudgetExceeded(
             f"{target.name}: still running after the job budget of {budget:.0f} s"
         ) from None
-    finally:
-        with session(runtime.engine) as db:
-            status = outcome.status if outcome else ScanStatus.INTERRUPTED.value
-            release_runner(
-                db,
-                target_id,
-                finished=True,
-                scan_id=outcome.scan_id if outcome else None,
-                status=status,
-                now=_now(),
-            )
-    log.info(
-        "%s: scan %s %s %s (slot %s)",
-        target.name,
-        outcome.scan_id,
-        outcome.status,
-        outcome.failure_class or "",
-        slot,
-    )
+    _finish_run(runtime.engine, target_id, outcome)
+    log.info("%s: scan %s %s %s", target.name, outcome.scan_id, outcome.status, outcome.failure_class or "")
     if outcome.status == ScanStatus.FAILED and outcome.transient:
         raise TransientScanFailure(
             f"{target.name}: scan {outcome.scan_id} failed with {outcome.failure_class}"
         )
     return outcome
+
+
+async def _scan(runtime: WorkerRuntime, target: TargetConfig, *, resume: bool) -> ScanOutcome:
+    """``scan_target`` within the job's wall-clock budget (TimeoutError when it runs out)."""
+    budget = runtime.settings.job_budget
+    started = time.monotonic()
+    async with _browser_for(runtime, target) as lease, asyncio.timeout(budget):
+        return await scan_target(
+            target,
+            engine=runtime.engine,
+            network=runtime.network,
+            browser=lease.browser if lease else None,
+            resume=resume,
+            on_progress=lease.on_progress if lease else None,
+            deadline=started + budget * CRAWL_SHARE,
+        )
 
 
 @contextlib.asynccontextmanager
@@ -143,13 +141,27 @@ def _mark_running(db, target_id: int) -> None:
     db.commit()
 
 
-def _note_budget_exceeded(engine: Engine, target_id: int) -> None:
+def _slot_completed(state: ScheduleState | None, slot: str | None) -> bool:
+    return (
+        state is not None
+        and slot is not None
+        and state.slot_finished
+        and state.last_status == ScanStatus.COMPLETED
+        and utc(state.last_slot) == datetime.fromisoformat(slot)
+    )
+
+
+def _finish_run(engine: Engine, target_id: int, outcome: ScanOutcome | None) -> None:
+    """Record how the run ended; a run cut off by the job budget leaves its scan interrupted."""
     with session(engine) as db:
         scan = db.exec(select(Scan).where(Scan.target_id == target_id).order_by(Scan.id.desc())).first()
-        if scan is not None and scan.status == ScanStatus.INTERRUPTED:
+        if outcome is None and scan is not None and scan.status == ScanStatus.INTERRUPTED:
             scan.stopped_by = "job_budget"
             db.add(scan)
-            db.commit()
+        status = outcome.status if outcome else ScanStatus.INTERRUPTED.value
+        release_runner(
+            db, target_id, finished=True, scan_id=scan.id if scan else None, status=status, now=_now()
+        )
 
 
 def _now() -> datetime:
