@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import os
 import socket
 import subprocess
@@ -112,6 +113,19 @@ async def test_a_new_target_runs_at_once_then_waits_for_its_next_slot(
         state = db.exec(select(ScheduleState)).one()
     assert state.slot_finished and state.running_since is None
     assert state.last_scan_id == at_slot[0].scan_id
+
+    status = CliRunner().invoke(app, ["status", "--db", str(engine.url), "--json"])
+    assert status.exit_code == 0, status.output
+    shown = json.loads(status.stdout)
+    assert shown["queue"] is None and shown["running"] == [] and shown["failures"] == {}
+    [row] = shown["targets"]
+    assert (row["name"], row["schedule"], row["last_scan_id"], row["last_status"]) == (
+        "Erst",
+        DAILY,
+        at_slot[0].scan_id,
+        "completed",
+    )
+    assert row["age_hours"] is not None
 
 
 async def test_missed_slots_are_caught_up_once_and_the_loop_follows_the_cron_line(

@@ -3,8 +3,8 @@
 The job carries ids only; the target is read from the database as ``govscan enqueue`` stored
 it. A retried job (its worker died, or it was cancelled at shutdown) resumes the target's
 unfinished scan, so no page is visited or stored twice. Each job has a wall-clock budget: the
-crawl stops at ``CRAWL_SHARE`` of it (site checks and host probes get the rest), and a job still
-running at the end of its budget is cancelled and not retried.
+crawl stops early enough to leave the pages in flight, the host probes and the site checks their
+time (``reserve``), and a job still running at the end of its budget is cancelled and not retried.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from scanner.store.schedule import ScheduleState, release_runner, utc
 
 log = logging.getLogger(__name__)
 
-CRAWL_SHARE = 0.75
+PROBES_AND_SITE_CHECKS = 60.0  # seconds kept after the crawl for host probes and site checks
 
 
 class JobBudgetExceeded(Exception):
@@ -109,6 +109,7 @@ async def _scan(runtime: WorkerRuntime, target: TargetConfig, *, resume: bool) -
     """``scan_target`` within the job's wall-clock budget (TimeoutError when it runs out)."""
     budget = runtime.settings.job_budget
     started = time.monotonic()
+    crawl_until = started + budget - reserve(budget, target)
     async with _browser_for(runtime, target) as lease, asyncio.timeout(budget):
         return await scan_target(
             target,
@@ -117,8 +118,13 @@ async def _scan(runtime: WorkerRuntime, target: TargetConfig, *, resume: bool) -
             browser=lease.browser if lease else None,
             resume=resume,
             on_progress=lease.on_progress if lease else None,
-            deadline=started + budget * CRAWL_SHARE,
+            deadline=crawl_until,
         )
+
+
+def reserve(budget: float, target: TargetConfig) -> float:
+    """What the job keeps after its crawl: a page in flight, then probes and site checks."""
+    return min(budget / 2, target.crawl.page_timeout + target.crawl.settle_cap + PROBES_AND_SITE_CHECKS)
 
 
 @contextlib.asynccontextmanager
