@@ -17,12 +17,11 @@ from sqlalchemy import func, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from scanner.distributed.tasks import SCAN_TASK
 from scanner.store.db import session
 from scanner.store.models import Scan, Target
 from scanner.store.scans import ScanStatus
 from scanner.store.schedule import ScheduleState, utc
-
-SCAN_TASK = "govscan.scan_target"  # as scanner.distributed.tasks names it (no procrastinate import here)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,13 @@ def scheduler_for(engine, browser, network):
     return build
 
 
+def daily_one_page(local_web: LocalWeb, scheduler_for, host: str, name: str):
+    """A scheduler for one daily one-page target, its clock on a Monday morning."""
+    origin = local_web.site(host, {"/": page("Start")})
+    clock = FakeClock(berlin("2030-01-07T10:00"))
+    return scheduler_for([make_target(name, [origin + "/"], schedule=DAILY)], clock), clock
+
+
 def scans_of(engine, scheduler: LocalScheduler, name: str) -> list[Scan]:
     target_id = next(tid for tid, target in scheduler.targets.items() if target.name == name)
     with session(engine) as db:
@@ -95,9 +102,7 @@ def test_cron_lines_become_systemd_calendars_with_cron_day_semantics() -> None:
 async def test_a_new_target_runs_at_once_then_waits_for_its_next_slot(
     local_web: LocalWeb, engine, scheduler_for
 ) -> None:
-    origin = local_web.site("www.zeitplan-erst.de", {"/": page("Start")})
-    clock = FakeClock(berlin("2030-01-07T10:00"))
-    scheduler = scheduler_for([make_target("Erst", [origin + "/"], schedule=DAILY)], clock)
+    scheduler, clock = daily_one_page(local_web, scheduler_for, "www.zeitplan-erst.de", "Erst")
 
     first = await scheduler.run_due()
     again = await scheduler.run_due()
@@ -131,9 +136,7 @@ async def test_a_new_target_runs_at_once_then_waits_for_its_next_slot(
 async def test_missed_slots_are_caught_up_once_and_the_loop_follows_the_cron_line(
     local_web: LocalWeb, engine, scheduler_for
 ) -> None:
-    origin = local_web.site("www.zeitplan-nachholen.de", {"/": page("Start")})
-    clock = FakeClock(berlin("2030-01-07T10:00"))
-    scheduler = scheduler_for([make_target("Nachholen", [origin + "/"], schedule=DAILY)], clock)
+    scheduler, clock = daily_one_page(local_web, scheduler_for, "www.zeitplan-nachholen.de", "Nachholen")
     await scheduler.run_due()
 
     clock.current = berlin("2030-01-10T12:00")  # down over three slots
@@ -150,9 +153,7 @@ async def test_missed_slots_are_caught_up_once_and_the_loop_follows_the_cron_lin
 async def test_a_target_a_live_process_scans_is_not_started_twice(
     local_web: LocalWeb, engine, scheduler_for
 ) -> None:
-    origin = local_web.site("www.zeitplan-besetzt.de", {"/": page("Start")})
-    clock = FakeClock(berlin("2030-01-07T10:00"))
-    scheduler = scheduler_for([make_target("Besetzt", [origin + "/"], schedule=DAILY)], clock)
+    scheduler, clock = daily_one_page(local_web, scheduler_for, "www.zeitplan-besetzt.de", "Besetzt")
     with session(engine) as db:  # another scheduler on this machine, alive, holds the target
         db.exec(
             update(ScheduleState).values(

@@ -65,7 +65,7 @@ async def recover_stalled_jobs(app: procrastinate.App, settings: WorkerSettings)
 
 async def _recover(app: procrastinate.App, job, settings: WorkerSettings) -> None:
     try:
-        if job.attempts >= settings.retries + 1:
+        if job.attempts >= settings.retries:  # as ScanRetry counts: 1 + retries runs at most
             log.warning("job %s stalled %d times; marked failed", job.id, job.attempts + 1)
             await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
             return

@@ -108,13 +108,12 @@ def claim_runner(
         if state.running_since is None
         else (ScheduleState.runner_pid == state.runner_pid) & (ScheduleState.runner_host == state.runner_host)
     )
-    fresh_slot = state.last_slot is None or utc(state.last_slot) < slot
     result = session.exec(
         update(ScheduleState)
         .where(ScheduleState.target_id == state.target_id, seen)
         .values(
             last_slot=slot,
-            slot_finished=state.slot_finished and not fresh_slot,
+            slot_finished=False,
             running_since=now,
             runner_host=socket.gethostname(),
             runner_pid=os.getpid(),
