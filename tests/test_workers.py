@@ -6,20 +6,41 @@ import contextlib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from procrastinate.jobs import Job
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from scanner.cli import app
 from scanner.distributed.browsers import RecyclingBrowser
-from scanner.distributed.jobs import WorkerRuntime, WorkerSettings, run_scan_job
+from scanner.distributed.jobs import JobBudgetExceeded, WorkerRuntime, WorkerSettings, run_scan_job
 from scanner.distributed.tasks import ScanRetry, TransientScanFailure
 from scanner.failures import is_transient
 from scanner.run import ScanProgress
 from scanner.store.db import session
-from scanner.store.schedule import sync_schedules
+from scanner.store.models import Scan
+from scanner.store.schedule import ScheduleState, sync_schedules
 
 from conftest import make_target
 from localweb import LocalWeb, page
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def worker_runtime(engine, browser, network):
+    """A worker's runtime on the test database, its recycled browser being the session's."""
+
+    @contextlib.asynccontextmanager
+    async def session_browser(_network):
+        yield browser
+
+    @contextlib.asynccontextmanager
+    async def build(settings: WorkerSettings):
+        async with RecyclingBrowser(network, 100, launch=session_browser) as browsers:
+            yield WorkerRuntime(engine, network, BERLIN, settings, browsers)
+
+    return build
 
 
 def job(attempts: int) -> Job:
@@ -64,7 +85,7 @@ async def test_the_shared_browser_is_relaunched_after_its_page_budget(network) -
 
 
 async def test_a_job_ends_its_crawl_within_its_wall_clock_budget(
-    local_web: LocalWeb, engine, browser, network
+    local_web: LocalWeb, engine, worker_runtime
 ) -> None:
     files = {"/": page("".join(f'<a href="/s{index}.html">{index}</a>' for index in range(30)))}
     files |= {f"/s{index}.html": page(f"Seite {index}") for index in range(30)}
@@ -72,18 +93,30 @@ async def test_a_job_ends_its_crawl_within_its_wall_clock_budget(
     with session(engine) as db:
         target_id = sync_schedules(db, [make_target("Budget", [origin + "/"])])["Budget"]
 
-    @contextlib.asynccontextmanager
-    async def session_browser(_network):
-        yield browser
-
-    settings = WorkerSettings(job_budget=6.0)  # the crawl stops after 3 s
-    async with RecyclingBrowser(network, 100, launch=session_browser) as browsers:
-        runtime = WorkerRuntime(engine, network, ZoneInfo("Europe/Berlin"), settings, browsers)
-        outcome = await run_scan_job(runtime, target_id, None, attempt=0)
+    async with worker_runtime(WorkerSettings(job_budget=6.0)) as runtime:
+        outcome = await run_scan_job(runtime, target_id, None, attempt=0)  # the crawl stops after 3 s
 
     assert outcome.status == "completed" and outcome.stopped_by == "time_budget"
     assert 1 <= outcome.summary["pages"]["html:ok"] < 31
     assert outcome.summary["not_visited"] > 0
+
+
+async def test_a_job_still_running_at_the_end_of_its_budget_is_cut_off(
+    local_web: LocalWeb, engine, worker_runtime
+) -> None:
+    origin = local_web.site("www.budget-haengt.de", {"/": page("spät")}, host_toml="delay_ms = 5000\n")
+    with session(engine) as db:
+        target_id = sync_schedules(db, [make_target("Haengt", [origin + "/"])])["Haengt"]
+
+    async with worker_runtime(WorkerSettings(job_budget=2.0)) as runtime:
+        with pytest.raises(JobBudgetExceeded, match="job budget of 2 s"):
+            await run_scan_job(runtime, target_id, None, attempt=0)
+
+    with session(engine) as db:
+        scan = db.exec(select(Scan)).one()
+        state = db.get(ScheduleState, target_id)
+    assert (scan.status, scan.stopped_by) == ("interrupted", "job_budget")
+    assert state.running_since is None and state.last_status == "interrupted"
 
 
 def test_worker_and_enqueue_refuse_bad_input_with_exit_code_2(tmp_path: Path, postgres_url: str) -> None:

@@ -90,12 +90,9 @@ async def run_scan_job(
     except ScanLookupError as error:
         log.warning("%s", error)
         return None
-    except TimeoutError:
+    except JobBudgetExceeded:
         _finish_run(runtime.engine, target_id, None)
-        budget = runtime.settings.job_budget
-        raise JobBudgetExceeded(
-            f"{target.name}: still running after the job budget of {budget:.0f} s"
-        ) from None
+        raise
     _finish_run(runtime.engine, target_id, outcome)
     log.info("%s: scan %s %s %s", target.name, outcome.scan_id, outcome.status, outcome.failure_class or "")
     if outcome.status == ScanStatus.FAILED and outcome.transient:
@@ -106,20 +103,27 @@ async def run_scan_job(
 
 
 async def _scan(runtime: WorkerRuntime, target: TargetConfig, *, resume: bool) -> ScanOutcome:
-    """``scan_target`` within the job's wall-clock budget (TimeoutError when it runs out)."""
+    """``scan_target`` within the job's wall-clock budget."""
     budget = runtime.settings.job_budget
-    started = time.monotonic()
-    crawl_until = started + budget - reserve(budget, target)
-    async with _browser_for(runtime, target) as lease, asyncio.timeout(budget):
-        return await scan_target(
-            target,
-            engine=runtime.engine,
-            network=runtime.network,
-            browser=lease.browser if lease else None,
-            resume=resume,
-            on_progress=lease.on_progress if lease else None,
-            deadline=crawl_until,
-        )
+    crawl_until = time.monotonic() + budget - reserve(budget, target)
+    budget_scope = asyncio.timeout(budget)
+    try:
+        async with budget_scope, _browser_for(runtime, target) as lease:
+            return await scan_target(
+                target,
+                engine=runtime.engine,
+                network=runtime.network,
+                browser=lease.browser if lease else None,
+                resume=resume,
+                on_progress=lease.on_progress if lease else None,
+                deadline=crawl_until,
+            )
+    except TimeoutError:
+        if not budget_scope.expired():
+            raise
+        raise JobBudgetExceeded(
+            f"{target.name}: still running after the job budget of {budget:.0f} s"
+        ) from None
 
 
 def reserve(budget: float, target: TargetConfig) -> float:
