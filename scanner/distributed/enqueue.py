@@ -49,7 +49,7 @@ async def enqueue_due(
         if names:
             rows = [(row, None) for row in db.exec(select(Target).where(Target.name.in_(names))).all()]
         else:
-            rows = [(row, state) for row, state in scheduled(db)]
+            rows = scheduled(db)
     result = EnqueueResult()
     for row, state in rows:
         slot = None
