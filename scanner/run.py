@@ -32,6 +32,7 @@ from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
 from scanner.datasets import versions_in_use
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
+from scanner.failures import is_transient
 from scanner.fingerprint import RECIPE as FINGERPRINT_RECIPE
 from scanner.hosts import HostProbeRunner
 from scanner.net import NetClient
@@ -78,6 +79,7 @@ class ScanOutcome:
     stopped_by: str | None
     failure_class: str | None
     summary: dict[str, Any] = field(default_factory=dict)
+    transient: bool = False  # failed for a reason that may pass by itself (scanner.failures.is_transient)
 
 
 ProgressCallback = Callable[[ScanProgress], None]
@@ -92,11 +94,14 @@ async def scan_target(
     resume: bool = False,
     on_progress: ProgressCallback | None = None,
     registry: CheckRegistry | None = None,
+    deadline: float | None = None,
 ) -> ScanOutcome:
     """Scan ``target`` (or resume its unfinished scan) and return how it ended.
 
     ``network`` holds command-line --connect-to/--ca-bundle, merged before the target's own.
     A ``browser`` may be shared across scans if it was launched with the same network.
+    ``deadline`` (a ``time.monotonic()`` value) ends the crawl earlier than the target's time
+    budget, as a worker's wall-clock budget per job does; the scan then stops as by its budget.
     """
     registry = registry or load_all_checks()
     with session(engine) as db:
@@ -110,6 +115,8 @@ async def scan_target(
     own_network = NetworkSettings.build(target.crawl.connect_to, target.crawl.ca_bundle)
     network = (network or NetworkSettings()).merged(own_network)
     run = ScanRun(engine, scan, target, registry, on_progress, resumed=scan.resumed_count > 0)
+    if deadline is not None:
+        run.deadline = min(run.deadline, deadline)
     async with _browser(browser, network) as scan_browser:
         user_agent = scan_browser.user_agent
         async with NetClient(network, user_agent=user_agent) as client:
@@ -427,7 +434,11 @@ class ScanRun:
             failure = first.failure_class if first else "nothing_in_scope"
             detail = first.failure_detail if first else "no start URL was in scope"
             return self._mark(
-                ScanStatus.FAILED, stopped_by=self.stopped_by, failure_class=failure, detail=detail
+                ScanStatus.FAILED,
+                stopped_by=self.stopped_by,
+                failure_class=failure,
+                detail=detail,
+                transient=is_transient(failure, first.http_status if first else None),
             )
         return self._mark(ScanStatus.COMPLETED, stopped_by=self.stopped_by)
 
@@ -438,6 +449,7 @@ class ScanRun:
         stopped_by: str | None = None,
         failure_class: str | None = None,
         detail: str | None = None,
+        transient: bool = False,
     ) -> ScanOutcome:
         with session(self.engine) as db:
             scan = db.get(Scan, self.scan_id)
@@ -447,7 +459,13 @@ class ScanRun:
             )
         self.on_progress(self.progress)
         return ScanOutcome(
-            scan.id, self.target.name, scan.status, scan.stopped_by, scan.failure_class, scan.summary
+            scan.id,
+            self.target.name,
+            scan.status,
+            scan.stopped_by,
+            scan.failure_class,
+            scan.summary,
+            transient=transient,
         )
 
 

@@ -3,5 +3,6 @@
 Alembic's environment imports this; a family that adds tables adds its module here.
 """
 
-import scanner.store.reviews  # noqa: F401  (issue 6: review decisions)
+import scanner.store.reviews  # noqa: F401  (review decisions)
+import scanner.store.schedule  # noqa: F401  (scheduler state)
 from scanner.store import models  # noqa: F401
