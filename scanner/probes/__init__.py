@@ -38,6 +38,6 @@ def host_probe(name: str, *, port: int, connections: int = 1) -> Callable[[Probe
 
 
 def load_all_probes() -> dict[str, HostProbe]:
-    from scanner.probes import http_redirect  # noqa: F401  (registers itself)
+    from scanner.probes import http_redirect, tls  # noqa: F401  (register themselves)
 
     return PROBES
