@@ -4,4 +4,5 @@ Alembic's environment imports this; a family that adds tables adds its module he
 """
 
 import scanner.store.reviews  # noqa: F401  (issue 6: review decisions)
+import scanner.store.security  # noqa: F401  (issue 5: HTTP header grade)
 from scanner.store import models  # noqa: F401
