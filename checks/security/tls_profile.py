@@ -58,7 +58,7 @@ from scanner.registry import (
     ),
 )
 def tls_profile(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    for name in binding_profiles(context):
+    for name in binding_profiles(context.tls_profile, context.authority_level):
         outcome = evaluate(load_profile(name), probe.data)
         if not outcome.deviations:
             continue

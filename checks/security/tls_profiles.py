@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.config_values import TLS_PROFILES
-from scanner.registry import CheckContext, Text
+from scanner.registry import Text
 
 DATA = Path(__file__).parent / "data" / "tls_profiles"
 DEFAULT_PROFILE = "mozilla-intermediate"
@@ -102,10 +102,10 @@ def all_profiles() -> list[TlsProfile]:
     return [load_profile(name) for name in TLS_PROFILES]
 
 
-def binding_profiles(context: CheckContext) -> list[str]:
+def binding_profiles(tls_profile: str, authority_level: str | None) -> list[str]:
     """Profiles whose deviations are findings: the target's own, plus BSI for federal bodies."""
-    names = [context.tls_profile]
-    if context.authority_level == "bund" and BINDING_FOR_BUND not in names:
+    names = [tls_profile]
+    if authority_level == "bund" and BINDING_FOR_BUND not in names:
         names.append(BINDING_FOR_BUND)
     return names
 
