@@ -13,6 +13,7 @@ import trustme
 
 from checks.security.tls_profiles import RULES, all_profiles, evaluate, load_profile
 from scanner.checking import run_host_checks
+from scanner.config import ConfigError, parse_targets
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
@@ -184,3 +185,17 @@ def test_bsi_requires_tls_1_2_and_one_of_its_suites() -> None:
     )
     assert "certificate_trust" in outcome.not_tested  # no certificate facts: not tested, not passed
     assert all(set(profile.rules) <= set(RULES) for profile in all_profiles())
+
+
+def test_tls_profile_is_a_validated_key_of_targets_and_settings(tmp_path: Path) -> None:
+    target = '[[target]]\nname = "a"\nstart_urls = ["https://www.a-amt.de/"]\nauthority_level = "bund"\n'
+    config = parse_targets('[settings]\ntls_profile = "mozilla-modern"\n\n' + target, tmp_path / "t.toml")
+    assert config.targets[0].crawl.tls_profile == "mozilla-modern"
+    assert parse_targets(target, tmp_path / "t.toml").targets[0].crawl.tls_profile == "mozilla-intermediate"
+    with pytest.raises(ConfigError) as error:
+        parse_targets(target + 'tls_profile = "bsl"\n', tmp_path / "t.toml")
+    [problem] = error.value.problems
+    assert (problem.line, problem.field) == (5, "target[1].tls_profile")
+    assert problem.message == (
+        'expected one of "mozilla-intermediate", "mozilla-modern", "bsi", got "bsl"; did you mean \'bsi\'?'
+    )

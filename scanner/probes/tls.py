@@ -17,11 +17,13 @@ import asyncio
 import ipaddress
 import socket
 import ssl
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from traceback import TracebackException
 from typing import Any
 
+from cryptography.utils import CryptographyDeprecationWarning
 from sslyze import (
     ScanCommand,
     ScanCommandAttemptStatusEnum,
@@ -73,6 +75,8 @@ COMMANDS = frozenset(
     }
 )
 TRANSIENT = (FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.NETWORK_ERROR)
+# sslyze's bundled trust stores hold an old root with a negative serial; cryptography warns on every load.
+warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
 
 
 @host_probe("tls", port=443, connections=CONNECTIONS_PER_SERVER)
