@@ -119,9 +119,9 @@ class VirtualHostServer:
             # CBC suites, X448/P-521 and trustme's 25-year certificates).
             context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
             context.set_ecdh_curve("prime256v1")
-            now = datetime.now(UTC)
+            valid_from = datetime.now(UTC) - timedelta(days=1)
             certificate = self.ca.issue_cert(
-                host, not_before=now - timedelta(days=1), not_after=now + CERT_LIFETIME
+                host, not_before=valid_from, not_after=valid_from + CERT_LIFETIME
             )
             certificate.configure_cert(context)
             self._tls_contexts[host] = context
