@@ -23,6 +23,7 @@ from scanner.registry import (
     Text,
     check,
 )
+from scanner.set_cookie import parse_set_cookie
 
 SESSION_HINTS = ("sess", "login", "auth", "sid")
 
@@ -30,18 +31,6 @@ SESSION_HINTS = ("sess", "login", "auth", "sid")
 def is_session_cookie(name: str) -> bool:
     lowered = name.lower()
     return any(hint in lowered for hint in SESSION_HINTS)
-
-
-def parse_set_cookie(header: str) -> tuple[str, dict[str, str | None]] | None:
-    first, *attributes = header.split(";")
-    name = first.split("=", 1)[0].strip()
-    if "=" not in first or not name:
-        return None
-    values: dict[str, str | None] = {}
-    for attribute in attributes:
-        key, separator, value = attribute.partition("=")
-        values[key.strip().lower()] = value.strip() if separator else None
-    return name, values
 
 
 @check(

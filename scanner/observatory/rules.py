@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from scanner.domains import registrable_domain
 from scanner.observatory.fetches import HTML_TYPES, SiteFetches
 from scanner.observatory.preload import PreloadList
+from scanner.set_cookie import parse_set_cookie
 
 SIX_MONTHS = 15_552_000  # upstream's threshold (a little under 15 768 000, as many sites send)
 COOKIES_IGNORED = frozenset({"heroku-session-affinity"})
@@ -102,15 +103,11 @@ class ParsedCookie:
     same_site: str | None  # strict | lax | none; None when absent or unrecognised
 
 
-def parse_set_cookie(header: str, default_host: str) -> ParsedCookie | None:
-    first, *attributes = header.split(";")
-    if "=" not in first or not first.split("=", 1)[0].strip():
+def parse_cookie(header: str, default_host: str) -> ParsedCookie | None:
+    parsed = parse_set_cookie(header)
+    if parsed is None:
         return None
-    name = first.split("=", 1)[0].strip()
-    values: dict[str, str | None] = {}
-    for attribute in attributes:
-        key, _, value = attribute.partition("=")
-        values[key.strip().lower()] = value.strip() if _ else None
+    name, values = parsed
     same_site = (values.get("samesite") or "").lower() or None
     return ParsedCookie(
         name=name,
@@ -150,7 +147,7 @@ def cookies_test(fetches: SiteFetches, hsts_passes: bool) -> tuple[str, dict]:
                 result = _worst("cookies-samesite-flag-invalid", result, COOKIE_ORDER)
     jar: dict[tuple[str, str, str], ParsedCookie] = {}
     for header in fetches.set_cookies:
-        cookie = parse_set_cookie(header, fetches.host)
+        cookie = parse_cookie(header, fetches.host)
         if cookie is not None and cookie.name not in COOKIES_IGNORED:
             jar[(cookie.domain, cookie.path, cookie.name)] = cookie  # a later cookie replaces
     if not jar:
