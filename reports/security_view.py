@@ -13,6 +13,7 @@ from datetime import datetime
 
 from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
 from reports.labels import Texts
+from scanner.observatory import ALGORITHM_VERSION
 from scanner.observatory.descriptions import RESULTS, TEST_TITLES
 from scanner.store.models import HostResult
 
@@ -167,7 +168,7 @@ def build_security_view(
     binding = binding_profiles(tls_profile, authority_level)
     return SecurityView(
         labels=labels,
-        intro=labels["intro"].format(version=5),
+        intro=labels["intro"].format(version=ALGORITHM_VERSION),
         grades=[_grade(row, labels, texts) for row in headers],
         tls=[_tls(row, labels, texts, binding) for row in tls],
         certificates=[_certificate(row, labels) for row in tls if row.ok and row.data.get("certificate")],

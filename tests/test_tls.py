@@ -199,3 +199,24 @@ def test_tls_profile_is_a_validated_key_of_targets_and_settings(tmp_path: Path) 
     assert problem.message == (
         'expected one of "mozilla-intermediate", "mozilla-modern", "bsi", got "bsl"; did you mean \'bsi\'?'
     )
+
+
+async def test_a_transient_failure_is_retried(probed, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanner.probes.tls as tls
+
+    calls: list[str] = []
+    real_scan = tls._scan
+
+    def flaky(host, address, port, ca_bundle):
+        calls.append(host)
+        if len(calls) == 1:
+            return FailureClass.TIMEOUT, "no answer (simulated)"
+        return real_scan(host, address, port, ca_bundle)
+
+    monkeypatch.setattr(tls, "_scan", flaky)
+    monkeypatch.setattr(tls, "RETRY_PAUSES", (0.0, 0.0))
+    network = NetworkSettings.build(
+        [f"gut.tls-amt.de:443:127.0.0.1:{probed['gut.tls-amt.de'].data['server']['port']}"]
+    )
+    result = await tls.probe_tls("gut.tls-amt.de", 443, NetClient(network))
+    assert (result.ok, result.data["attempts"], len(calls)) == (True, 2, 2)

@@ -143,10 +143,11 @@ def _link_loads(element) -> bool:
 
 
 def _from_console(capture: PageCapture) -> Iterator[tuple[str, str, str]]:
+    page = capture.final_url.split("#")[0]
     for message in capture.console:
         match = CONSOLE.search(message.text)
-        if not match:
-            continue
+        if not match or match["page"].split("#")[0] != page:
+            continue  # an embedded third-party frame's own mixed content is not this page's
         if match["form"] is not None:
             yield "form", match["form"], "warned"
             continue

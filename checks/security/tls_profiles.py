@@ -49,6 +49,7 @@ RULES: dict[str, Text] = {
     "robot": Text("ROBOT", "ROBOT"),
     "early_data": Text("0-RTT (Early Data)", "0-RTT (early data)"),
 }
+PROTOCOL_RULES = ("tls_versions", "ciphers", "tls13_ciphers", "dh_param_size", "ecdh_param_size")
 # forbidden feature -> (vulnerability fact, the value that means "present")
 FORBIDDEN_FACTS: dict[str, tuple[str, Any]] = {
     "compression": ("compression", True),
@@ -138,7 +139,12 @@ def evaluate(profile: TlsProfile, facts: dict[str, Any]) -> ProfileOutcome:
             outcome.deviations[rule] = sorted(set(values))
 
     if any(entry.get("offered") is None for entry in protocols.values()) or not protocols:
-        outcome.not_tested += ["tls_versions", "ciphers", "tls13_ciphers", "dh_param_size", "ecdh_param_size"]
+        outcome.not_tested += [
+            *PROTOCOL_RULES,
+            "required_tls_versions",
+            "required_ciphers",
+            "required_tls13_ciphers",
+        ]
     else:
         offered = [name for name, entry in protocols.items() if entry["offered"]]
         suites = [suite for name in offered for suite in protocols[name]["suites"] if name != "TLSv1.3"]

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.net import HttpFailure, HttpResponse, NetClient
-from scanner.observatory import FetchedResponse, SiteFetches, grade_site
+from scanner.observatory import ALGORITHM_VERSION, FetchedResponse, SiteFetches, grade_site
 from scanner.observatory.preload import DATASET_NAME, installed_preload_list
 from scanner.probes import host_probe
 from scanner.redact import short_hash
@@ -82,7 +82,7 @@ async def probe_http_headers(host: str, port: int, client: NetClient) -> HostPro
     )
     preload = installed_preload_list()
     data: dict = {
-        "algorithm_version": 5,
+        "algorithm_version": ALGORITHM_VERSION,
         "preload_list": "installed" if preload else "not installed",
         "preload_dataset": DATASET_NAME,
     }
