@@ -3,6 +3,6 @@
 Alembic's environment imports this; a family that adds tables adds its module here.
 """
 
-import scanner.store.reviews  # noqa: F401  (issue 6: review decisions)
+import scanner.store.reviews
 import scanner.store.security  # noqa: F401  (issue 5: HTTP header grade)
 from scanner.store import models  # noqa: F401
