@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -156,3 +158,24 @@ def test_certificate_expiry_dates_and_no_compliance_wording(tmp_path) -> None:
         "19",
     ]
     assert COMPLIANCE_WORDS.findall(text(soup.find(id="security"))) == []
+
+
+AXE_SOURCE = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_the_section_passes_axe(tmp_path, browser, language: str) -> None:
+    engine = fresh_database(tmp_path / "govscan.db")
+    path = render_scan_report(engine, populate(engine, "bund"), tmp_path, language)
+    engine.dispose()
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(path.as_uri())
+        assert await page.locator("#security table").count() == 3  # grade, TLS profiles, certificates
+        await page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+        result = await page.evaluate(AXE_RUN, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    finally:
+        await context.close()
+    assert result["passes"] and [rule["id"] for rule in result["violations"]] == []
