@@ -43,13 +43,14 @@ def severity_for(modifier: int) -> Severity:
         what=Text(
             "Die zehn Tests der HTTP-Observatory-Bewertung (Algorithmus v5) auf der Startseite des Hosts: "
             "CSP, Cookies, CORS, Umleitung, Referrer-Policy, HSTS, SRI, X-Content-Type-Options, "
-            "X-Frame-Options und CORP. Jeder nicht bestandene Test ist ein Mangel mit seinem "
-            "Punktabzug; bestandene Tests mit Abzug sind zu prüfen. Note und Punktzahl stehen im "
-            "Abschnitt Sicherheit des Berichts.",
+            "X-Frame-Options und CORP. Ein Test, den das Verfahren als Fehlschlag wertet, ist ein "
+            "Mangel mit seinem Punktabzug; ein Test mit Abzug, den es nicht als Fehlschlag wertet, ist "
+            "zu prüfen. Note und Punktzahl stehen im Abschnitt Sicherheit des Berichts.",
             "The ten tests of the HTTP Observatory grade (algorithm v5) on the host's home page: CSP, "
             "cookies, CORS, redirection, Referrer-Policy, HSTS, SRI, X-Content-Type-Options, "
-            "X-Frame-Options and CORP. Each failed test is a defect with its score modifier; passed "
-            "tests with a penalty are for review. Grade and score are in the report's security section.",
+            "X-Frame-Options and CORP. A test the method counts as failed is a defect with its score "
+            "modifier; a test with a penalty that it does not count as failed is for review. Grade and "
+            "score are in the report's security section.",
         ),
         why=Text(
             "Die Header schützen Bürgerinnen und Bürger vor Skripteinschleusung, Clickjacking, "
