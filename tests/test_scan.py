@@ -312,9 +312,12 @@ async def test_fingerprints_are_the_same_when_an_unchanged_site_is_scanned_again
     first = await run_scan(target)
     second = await run_scan(target)
 
-    def fingerprints(scan_id: int) -> set[str]:
+    def fingerprints(scan_id: int, scope: str | None = None) -> set[str]:
+        query = select(Finding.fingerprint).where(Finding.scan_id == scan_id)
+        if scope:
+            query = query.where(Finding.scope == scope)
         with session(engine) as db:
-            return set(db.exec(select(Finding.fingerprint).where(Finding.scan_id == scan_id)).all())
+            return set(db.exec(query).all())
 
-    assert len(fingerprints(first.scan_id)) == 2
+    assert len(fingerprints(first.scan_id, "page")) == 2
     assert fingerprints(first.scan_id) == fingerprints(second.scan_id)
