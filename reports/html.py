@@ -40,6 +40,7 @@ from reports.queries import (
     load_scan_data,
     pages_in_reach,
 )
+from reports.security_view import SecurityView, build_security_view
 from scanner import PROJECT_URL, __version__
 from scanner.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
 from scanner.store.models import Finding, HostResult
@@ -193,6 +194,7 @@ class ReportView:
     accessibility: AccessibilitySection | None
     generated: str
     project_url: str
+    security: SecurityView | None = None  # the "Sicherheit" section (reports/security_view.py)
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -230,7 +232,7 @@ def render_report_html(
         )
     registry = registry if registry is not None else load_all_checks()
     view = build_view(data, registry, language, now or datetime.now(UTC))
-    return _environment().get_template("report.html.j2").render(report=view, L=view.labels)
+    return template_environment().get_template("report.html.j2").render(report=view, L=view.labels)
 
 
 def report_file_name(scan_id: int, target_name: str, language: str = "de") -> str:
@@ -254,7 +256,7 @@ def slug(name: str) -> str:
     return text or "target"
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(
@@ -291,6 +293,12 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         accessibility=build_accessibility_section(data, registry, language),
         generated=texts["generated"].format(version=__version__, time=format_datetime(now)),
         project_url=PROJECT_URL,
+        security=build_security_view(
+            data.hosts,
+            scan.config_json.get("crawl", {}).get("tls_profile", "mozilla-intermediate"),
+            data.authority_level,
+            texts,
+        ),
     )
 
 

@@ -114,6 +114,7 @@ class CheckContext:
     first_party: FirstPartySet
     authority_level: str | None = None
     tags: tuple[str, ...] = ()
+    tls_profile: str = "mozilla-intermediate"  # the TLS profile whose deviations are findings
     start_urls: tuple[str, ...] = ()  # the target's homepages
     accessibility: AccessibilitySettings | None = None
 

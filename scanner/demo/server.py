@@ -26,6 +26,7 @@ import tempfile
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import trustme
@@ -44,6 +45,7 @@ for _type, _extension in (
 # aiohttp would announce itself with its version; a host without a configured Server header gets
 # a neutral one, so that only the demo's deliberate version banners show up as findings.
 NEUTRAL_SERVER = "govscan-demo"
+CERT_LIFETIME = timedelta(days=90)
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 
 
@@ -77,9 +79,16 @@ class VirtualHostServer:
     """Use as ``async with VirtualHostServer(root) as server:``; see ``connect_to()``."""
 
     def __init__(
-        self, root: Path = DEMO_SITE, *, http_port: int = 0, https_port: int = 0, ca: trustme.CA | None = None
+        self,
+        root: Path = DEMO_SITE,
+        *,
+        http_port: int = 0,
+        https_port: int = 0,
+        ca: trustme.CA | None = None,
+        address: str = "127.0.0.1",  # another loopback address (127.0.0.2) is another "server IP"
     ) -> None:
         self.root = root
+        self.address = address
         self._settings: dict[str, HostSettings] = {}
         self._tls_contexts: dict[str, ssl.SSLContext] = {}
         self.ca = ca or trustme.CA(organization_name="govscan local test CA")
@@ -112,7 +121,16 @@ class VirtualHostServer:
     def _tls_context(self, host: str) -> ssl.SSLContext:
         if host not in self._tls_contexts:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            self.ca.issue_cert(host).configure_cert(context)
+            # One configuration for every host, within Mozilla's intermediate profile: ECDHE with
+            # AEAD suites, one group, a certificate valid for 90 days (Python's defaults would add
+            # CBC suites, X448/P-521 and trustme's 25-year certificates).
+            context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+            context.set_ecdh_curve("prime256v1")
+            valid_from = datetime.now(UTC) - timedelta(days=1)
+            certificate = self.ca.issue_cert(
+                host, not_before=valid_from, not_after=valid_from + CERT_LIFETIME
+            )
+            certificate.configure_cert(context)
             self._tls_contexts[host] = context
         return self._tls_contexts[host]
 
@@ -130,12 +148,15 @@ class VirtualHostServer:
         """``--connect-to`` rules that send ports 80 and 443 of every served host here."""
         rules = []
         for host in hosts or self.hosts:
-            rules += [f"{host}:80:127.0.0.1:{self.http_port}", f"{host}:443:127.0.0.1:{self.https_port}"]
+            rules += [
+                f"{host}:80:{self.address}:{self.http_port}",
+                f"{host}:443:{self.address}:{self.https_port}",
+            ]
         return rules
 
     def connect_all(self) -> list[str]:
         """Rules that send ports 80 and 443 of every host name here: nothing reaches the internet."""
-        return [f":80:127.0.0.1:{self.http_port}", f":443:127.0.0.1:{self.https_port}"]
+        return [f":80:{self.address}:{self.http_port}", f":443:{self.address}:{self.https_port}"]
 
     async def _serve(self, scheme: str, port: int, tls: ssl.SSLContext | None) -> int:
         app = web.Application()
@@ -143,7 +164,7 @@ class VirtualHostServer:
         app.router.add_route("*", "/{path:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", port, ssl_context=tls)
+        site = web.TCPSite(runner, self.address, port, ssl_context=tls)
         await site.start()
         self._runners.append(runner)
         return site._server.sockets[0].getsockname()[1]  # the port the OS chose for port 0
