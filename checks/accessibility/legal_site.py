@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -36,6 +36,7 @@ FEEDBACK_TEXT = re.compile(
     r"barrieren?\s+melden|feedback|rückmeldung|kontakt|contact|report\s+(?:a\s+)?barrier", _I
 )
 VIDEO_HOSTS = re.compile(r"youtube(?:-nocookie)?\.com|vimeo\.com|dailymotion\.com|\.mp4\b|\.webm\b", _I)
+VIDEO_FILES = (".mp4", ".webm", ".m4v", ".mov")  # a downloadable video (BITV 2.0 Anlage 2 Teil 1 Nr. 7)
 
 
 def is_statement_link(link: Link) -> bool:
@@ -80,8 +81,6 @@ def under_policy(findings: list[Finding], level: str) -> list[Finding]:
     """Advisory obligations never fail: their findings become reviews of minor severity."""
     if level != "advisory":
         return findings
-    from dataclasses import replace
-
     return [replace(finding, result=Result.REVIEW, severity=Severity.MINOR) for finding in findings]
 
 
@@ -175,9 +174,5 @@ def main_text(html: str) -> PageText:
     has_video = any(
         element.name == "video" or VIDEO_HOSTS.search(element.get("src", "") or element.get("data", ""))
         for element in media
-    ) or any(
-        VIDEO_HOSTS.search(link.href)
-        for link in links
-        if urlsplit(link.href).path.endswith((".mp4", ".webm"))
-    )
+    ) or any(urlsplit(link.href).path.lower().endswith(VIDEO_FILES) for link in links)
     return PageText(text, links, has_video)

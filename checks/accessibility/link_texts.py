@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scanner.collectors.accessibility_dom import NAME as DOM
+from scanner.crawl.urls import document_extension
 from scanner.evidence import PageCapture
 from scanner.registry import (
     CheckContext,
@@ -24,21 +24,19 @@ from scanner.registry import (
 )
 
 _DECORATION = re.compile(r"[\s.,:;!?…»«›‹→←>()\[\]\"'„“”-]+")
-_EXTENSION = re.compile(r"\.([a-z0-9]{2,4})$")
-# Words that name a document type in a link's name (the extension itself always counts).
+# Words that name a document type in a link's name, besides the extension itself.
 TYPE_WORDS = {
-    "pdf": ("pdf",),
-    "doc": ("doc", "word"),
-    "docx": ("docx", "doc", "word"),
-    "xls": ("xls", "excel"),
-    "xlsx": ("xlsx", "xls", "excel"),
-    "ppt": ("ppt", "powerpoint"),
-    "pptx": ("pptx", "ppt", "powerpoint"),
-    "odt": ("odt", "opendocument"),
-    "ods": ("ods", "opendocument"),
-    "odp": ("odp", "opendocument"),
-    "rtf": ("rtf",),
-    "zip": ("zip",),
+    "doc": ("word",),
+    "docx": ("doc", "word"),
+    "xls": ("excel",),
+    "xlsx": ("xls", "excel"),
+    "ppt": ("powerpoint",),
+    "pptx": ("ppt", "powerpoint"),
+    "odt": ("opendocument",),
+    "ods": ("opendocument",),
+    "odp": ("opendocument",),
+    "odg": ("opendocument",),
+    "epub": ("e-book", "ebook"),
 }
 
 
@@ -57,14 +55,9 @@ def is_generic(name: str) -> bool:
     return normalised_link_name(name) in generic_link_texts()
 
 
-def document_extension(href: str) -> str | None:
-    match = _EXTENSION.search(urlsplit(href).path.lower())
-    return match[1] if match and match[1] in TYPE_WORDS else None
-
-
 def names_its_type(name: str, extension: str) -> bool:
-    words = set(re.findall(r"[a-z0-9]+", name.lower()))
-    return bool(words & set(TYPE_WORDS[extension]))
+    words = set(re.findall(r"[a-z0-9-]+", name.lower()))
+    return bool(words & {extension, *TYPE_WORDS.get(extension, ())})
 
 
 @check(

@@ -45,7 +45,6 @@ class Criterion:
     de: str
     en: str
     steps: tuple[Step, ...]
-    removed_in: str | None = None
 
     def in_scope(self, wcag_version: str) -> bool:
         """Part of a WCAG <wcag_version> AA audit (4.1.1 stays: EN 301 549 V3.2.1 still has it)."""
@@ -86,7 +85,6 @@ def criteria() -> dict[str, Criterion]:
             de=row["de"],
             en=row["en"],
             steps=steps or (Step(row["en301549"], sc, row["de"], row["en"]),),
-            removed_in=row.get("removed_in"),
         )
     return result
 
@@ -149,8 +147,3 @@ def _unsplit_steps(sc: tuple[str, ...]) -> tuple[str, ...]:
     known = criteria()
     unsplit = [known[number] for number in sc if number in known and len(known[number].steps) == 1]
     return tuple(criterion.steps[0].id for criterion in unsplit)
-
-
-def steps_of_rule(rule_id: str) -> tuple[str, ...]:
-    rule = axe_rules().get(rule_id)
-    return rule.steps if rule else ()

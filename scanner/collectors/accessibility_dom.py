@@ -15,12 +15,14 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page
 
 from scanner.collectors import register_collector
+from scanner.crawl.urls import DOCUMENT_EXTENSIONS
 from scanner.evidence import PageCapture, Scenario
 
 NAME = "a11y-dom"
 MAX_LINKS = 2000
 SHORT_NAME = 40  # characters: longer link names are never "generic"
-DOCUMENT_HREF = r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|zip)([?#]|$)"
+# the crawler's document extensions; ";jsessionid=..." may follow the file name
+DOCUMENT_HREF = rf"\.({'|'.join(DOCUMENT_EXTENSIONS)})([?#;]|$)"
 
 _CLOSED_SHADOW_HOOK = """(() => {
   const hosts = [];
