@@ -144,15 +144,14 @@ class Check:
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})  # page checks only
     page_kinds: frozenset[PageKind] = frozenset({PageKind.HTML})  # page checks only
     probe: str | None = None  # host checks: the host probe whose result they judge
-    # page checks: the page collector whose evidence they judge; they run only on pages where it
-    # collected some (sampled collectors skip pages; a collector's failure is reported by its own check)
-    collector: str | None = None
+    # page checks: whether a capture holds the evidence the check judges (a sampled collector ran
+    # there, an axe rule ran there). Pages without it are not evaluated, so coverage counts only what
+    # was tested; a collector's failure is reported by a check of its own.
+    requires: Callable[[PageCapture], bool] | None = None
 
     def applies_to(self, capture: PageCapture) -> bool:
-        if self.collector is not None:
-            evidence = capture.extras.get(self.collector)
-            if not isinstance(evidence, dict) or "error" in evidence:
-                return False
+        if self.requires is not None and not self.requires(capture):
+            return False
         return capture.scenario in self.scenarios and capture.kind in self.page_kinds
 
 
@@ -203,7 +202,7 @@ def check(
     scenarios: Iterable[Scenario] = (Scenario.FIRST_VISIT,),
     page_kinds: Iterable[PageKind] = (PageKind.HTML,),
     probe: str | None = None,
-    collector: str | None = None,
+    requires: Callable[[PageCapture], bool] | None = None,
     registry: CheckRegistry = REGISTRY,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Declare and register a check; decorates the function that implements it."""
@@ -221,7 +220,7 @@ def check(
                 scenarios=frozenset(scenarios),
                 page_kinds=frozenset(page_kinds),
                 probe=probe,
-                collector=collector,
+                requires=requires,
             )
         )
         return function

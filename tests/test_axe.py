@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from scanner.checking import run_page_checks
 from scanner.store.db import session
-from scanner.store.models import Finding, Page, Scan
+from scanner.store.models import CheckTally, Finding, Page, Scan
 
 from conftest import make_target
 from localweb import LocalWeb, page
@@ -87,6 +87,7 @@ async def test_axe_finds_each_fault_with_frame_path_and_selector_and_not_in_the_
         findings = db.exec(select(Finding).where(Finding.scan_id == outcome.scan_id)).all()
         pages = {row.url: row for row in db.exec(select(Page).where(Page.scan_id == outcome.scan_id))}
         scan = db.get(Scan, outcome.scan_id)
+        tallies = {row.check_id: row.evaluated for row in db.exec(select(CheckTally))}
 
     faulty = [f for f in findings if f.page_url == origin + "/fehler/"]
     images = _image_alt_targets(faulty)
@@ -114,6 +115,11 @@ async def test_axe_finds_each_fault_with_frame_path_and_selector_and_not_in_the_
     frames = pages[origin + "/fehler/"].extras["axe"]["frames"]
     assert [frame["tested"] for frame in frames] == [True, True, True]
 
+    # coverage counts a rule only where it ran: the WCAG 2.2 rule target-size not in a 2.1 scan
+    assert (
+        tallies["accessibility.axe.image-alt"] == len(pages)
+        and "accessibility.axe.target-size" not in tallies
+    )
     axe = scan.engine_versions["axe-core"]
     assert axe["version"] == "4.12.1" and axe["origin"].startswith("axe-playwright-python")
     assert len(axe["ruleset_sha256"]) == 64 and axe["locale"]["matches_engine"] is True

@@ -49,6 +49,16 @@ def selector_text(target: list[Any]) -> str:
     )
 
 
+def rule_ran(rule_id: str) -> Callable[[PageCapture], bool]:
+    """The rule ran on the page (in a WCAG 2.1 scan the 2.2 rules do not): only then is it evaluated."""
+
+    def ran(capture: PageCapture) -> bool:
+        evidence = capture.extras.get(AXE)
+        return isinstance(evidence, dict) and rule_id in evidence.get("rules", {})
+
+    return ran
+
+
 def rule_findings(rule: AxeRule, capture: PageCapture) -> Iterator[Finding]:
     evidence = capture.extras[AXE]
     for outcome, result in (("violations", Result.FAIL), ("incomplete", Result.REVIEW)):
@@ -147,7 +157,7 @@ def _register(rule: AxeRule) -> None:
             standards=(f"axe-core {rule.id}",),
         ),
         doc=_documentation(rule),
-        collector=AXE,
+        requires=rule_ran(rule.id),
     )
     decorate(run)
 

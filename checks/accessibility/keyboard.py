@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from scanner.collectors import collected
 from scanner.collectors.accessibility_interaction import NAME as INTERACTION
 from scanner.collectors.accessibility_interaction import SKIP_LINK_STOPS
 from scanner.evidence import PageCapture
@@ -64,7 +65,7 @@ def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> Ch
             en="Keep focus only inside modal dialogs that close with Escape; otherwise let focus move on.",
         ),
     ),
-    collector=INTERACTION,
+    requires=collected(INTERACTION),
 )
 def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     walk = capture.extras[INTERACTION]["keyboard"]
@@ -119,7 +120,7 @@ def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Findi
         ),
         "a:focus { outline: none; }",
     ),
-    collector=INTERACTION,
+    requires=collected(INTERACTION),
 )
 def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for stop in _stops(capture):
@@ -166,7 +167,7 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
             en="Set scroll-padding-top to the header's height; place banners so that they cover no content.",
         ),
     ),
-    collector=INTERACTION,
+    requires=collected(INTERACTION),
 )
 def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     """One finding per covering layer (a banner or header is one fix), naming the elements it hides."""
@@ -225,7 +226,7 @@ def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Find
         ),
         '<a href="#inhalt">Zum Inhalt</a> … <main id="content">',
     ),
-    collector=INTERACTION,
+    requires=collected(INTERACTION),
 )
 def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     stops = [stop for stop in _stops(capture) if stop["kind"] == "element"]
@@ -300,7 +301,7 @@ def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
         ),
         "<div style='width: 960px'>…</div>",
     ),
-    collector=INTERACTION,
+    requires=collected(INTERACTION),
 )
 def reflow(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     result = capture.extras[INTERACTION]["reflow"]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from scanner.collectors import collected
 from scanner.collectors.accessibility_dom import NAME as DOM
 from scanner.crawl.urls import document_extension
 from scanner.evidence import PageCapture
@@ -93,7 +94,7 @@ def names_its_type(name: str, extension: str) -> bool:
         ),
         example='<a href="/presse/haushalt-2026.html">weiterlesen</a>',
     ),
-    collector=DOM,
+    requires=collected(DOM),
 )
 def link_text_generic(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for link in capture.extras[DOM].get("links", []):
@@ -142,7 +143,7 @@ def link_text_generic(capture: PageCapture, context: CheckContext) -> Iterator[F
         ),
         example='<a href="/dokumente/haushaltsplan-2026.pdf">Haushaltsplan 2026</a>',
     ),
-    collector=DOM,
+    requires=collected(DOM),
 )
 def document_link_type(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for link in capture.extras[DOM].get("links", []):

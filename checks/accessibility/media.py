@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scanner.collectors import collected
 from scanner.collectors.accessibility_dom import NAME as DOM
 from scanner.evidence import PageCapture
 from scanner.registry import (
@@ -52,7 +53,7 @@ SHORT_SOUND = 3.0  # seconds: WCAG 1.4.2 applies to audio playing longer than th
         ),
         example='<video src="/media/imagefilm.mp4" controls></video>',
     ),
-    collector=DOM,
+    requires=collected(DOM),
 )
 def video_captions(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for media in capture.extras[DOM].get("media", []):
@@ -99,7 +100,7 @@ def video_captions(capture: PageCapture, context: CheckContext) -> Iterator[Find
         ),
         example="<video src='/media/film.mp4' autoplay></video>",
     ),
-    collector=DOM,
+    requires=collected(DOM),
 )
 def media_autoplay(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for media in capture.extras[DOM].get("media", []):
@@ -159,7 +160,7 @@ def media_autoplay(capture: PageCapture, context: CheckContext) -> Iterator[Find
         ),
         example="element.attachShadow({mode: 'closed'})",
     ),
-    collector=DOM,
+    requires=collected(DOM),
 )
 def closed_shadow_root(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for host in capture.extras[DOM].get("closed_shadow_roots", []):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from scanner.collectors import collected
 from scanner.document_content import EXTRAS_KEY as PDF
 from scanner.evidence import PageCapture, PageKind
 from scanner.registry import (
@@ -26,6 +27,7 @@ from scanner.registry import (
 )
 
 LAW = ("BITV 2.0 §3",)
+ANALYSED = collected(PDF)  # the PDF was downloaded and read
 
 
 def _declare(
@@ -33,7 +35,7 @@ def _declare(
     severity: Severity,
     references: References,
     doc: CheckDoc,
-    collector: str | None = PDF,
+    requires: Callable[[PageCapture], bool] | None = ANALYSED,
 ) -> Callable[[Callable[[dict[str, Any]], Iterator[Finding]]], Callable]:
     """Register a document check that judges the PDF facts of a document page."""
 
@@ -50,7 +52,7 @@ def _declare(
             references=references,
             doc=doc,
             page_kinds=(PageKind.DOCUMENT,),
-            collector=collector,
+            requires=requires,
         )(run)
         return judge
 
@@ -84,7 +86,7 @@ def _finding(result: Result, de: str, en: str, subject: str, **evidence: Any) ->
             en="Review the document by hand (e.g. PAC or veraPDF) or raise pdf_max_bytes.",
         ),
     ),
-    collector=None,
+    requires=None,
 )
 def pdf_not_tested(facts: dict[str, Any]) -> Iterator[Finding]:
     if "error" in facts:

@@ -11,7 +11,7 @@ page as not tested for its part, never as passed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from playwright.async_api import BrowserContext, Page
@@ -65,6 +65,16 @@ def for_target(collectors: Iterable[PageCollector], target: TargetConfig) -> lis
         collector.for_target(target) if hasattr(collector, "for_target") else collector
         for collector in collectors
     ]
+
+
+def collected(name: str) -> Callable[[PageCapture], bool]:
+    """For ``@check(requires=...)``: the collector left evidence on the page, not an error."""
+
+    def has_evidence(capture: PageCapture) -> bool:
+        evidence = capture.extras.get(name)
+        return isinstance(evidence, dict) and "error" not in evidence
+
+    return has_evidence
 
 
 def for_scenario(collectors: Iterable[PageCollector], scenario: Scenario) -> list[PageCollector]:
