@@ -27,6 +27,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.engine import Engine
 
+from reports.accessibility_view import AccessibilitySection, build_accessibility_section
 from reports.evidence_view import EvidenceNode, shape_evidence
 from reports.labels import LANGUAGES, Texts
 from reports.queries import (
@@ -190,6 +191,7 @@ class ReportView:
     scan_facts: list[Fact]
     coverage: Coverage
     families: list[FamilyView]
+    accessibility: AccessibilitySection | None
     generated: str
     project_url: str
     security: SecurityView | None = None  # the "Sicherheit" section (reports/security_view.py)
@@ -288,6 +290,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         scan_facts=_scan_facts(data, texts, ids),
         coverage=_coverage(data, texts),
         families=families,
+        accessibility=build_accessibility_section(data, registry, language),
         generated=texts["generated"].format(version=__version__, time=format_datetime(now)),
         project_url=PROJECT_URL,
         security=build_security_view(

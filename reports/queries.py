@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from reports.accessibility_data import AxeCoverage, load_axe_coverage
 from scanner.registry import Check, CheckRegistry, Family, Scope
 from scanner.store.db import session as open_session
 from scanner.store.models import CheckTally, Finding, HostResult, Page, Scan, Target
@@ -76,6 +77,7 @@ class ScanData:
     findings: list[Finding]  # ordered by family, check_id, page_url, fingerprint
     hosts: list[HostResult]  # ordered by host, port, probe
     tallies: dict[str, TallyCounts]  # by check id
+    axe: AxeCoverage | None = None  # axe's counts per rule over the tested pages
 
     @property
     def is_partial(self) -> bool:
@@ -97,6 +99,7 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
             findings=finding_rows(db, scan.id),
             hosts=host_rows(db, scan.id),
             tallies=check_tallies(db, scan.id),
+            axe=load_axe_coverage(db, scan.id),
         )
 
 

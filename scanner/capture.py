@@ -111,7 +111,9 @@ async def _visit(
     if capture.is_testable:
         for collector in collectors:
             if collector.name not in extras:
-                extras[collector.name] = await _collect(collector, page, capture)
+                evidence = await _collect(collector, page, capture)
+                if evidence is not None:  # None: the collector skipped this page
+                    extras[collector.name] = evidence
     return replace(capture, extras=extras)
 
 

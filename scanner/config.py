@@ -20,6 +20,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scanner import config_values as v
+from scanner.config_accessibility import (
+    ACCESSIBILITY_KEYS,
+    AccessibilitySettings,
+    accessibility_fields,
+    accessibility_settings,
+)
 from scanner.config_errors import ConfigError, ConfigProblem, Section, SourceMap, syntax_problem
 from scanner.scope import FirstPartySet
 
@@ -81,6 +87,7 @@ class TargetConfig(BaseModel):
     tags: tuple[str, ...] = ()
     schedule: str | None = None
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    accessibility: AccessibilitySettings = Field(default_factory=AccessibilitySettings)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict of the whole resolved target (lists, paths as strings)."""
@@ -187,6 +194,7 @@ class _Reader:
         self.problems: list[ConfigProblem] = []
         self.names: list[tuple[int, str]] = []  # (target number, name) of every named target
         self.crawl_fields = _crawl_fields(path.parent)
+        self.accessibility_fields = accessibility_fields(path.parent)
 
     def report(
         self,
@@ -241,8 +249,8 @@ class _Reader:
         if not isinstance(raw, dict):
             self.report((), "settings", f"expected a table [settings], got {v.describe(raw)}")
             return {}
-        self.check_keys(("settings",), raw, CRAWL_KEYS)
-        return self.parse_fields(("settings",), raw, self.crawl_fields)
+        self.check_keys(("settings",), raw, (*CRAWL_KEYS, *ACCESSIBILITY_KEYS))
+        return self.parse_fields(("settings",), raw, {**self.crawl_fields, **self.accessibility_fields})
 
     def target(self, number: int, raw: Any, defaults: dict[str, Any]) -> TargetConfig | None:
         section: Section = ("target", number)
@@ -253,9 +261,10 @@ class _Reader:
         name = raw["name"].strip() if isinstance(raw.get("name"), str) and raw["name"].strip() else None
         if name:
             self.names.append((number, name))
-        self.check_keys(section, raw, (*TARGET_FIELDS, *CRAWL_KEYS), name)
+        self.check_keys(section, raw, (*TARGET_FIELDS, *CRAWL_KEYS, *ACCESSIBILITY_KEYS), name)
         values = self.parse_fields(section, raw, TARGET_FIELDS, name)
         crawl = {**defaults, **self.parse_fields(section, raw, self.crawl_fields, name)}
+        accessibility = {**defaults, **self.parse_fields(section, raw, self.accessibility_fields, name)}
         for key in REQUIRED_TARGET_FIELDS:
             if key not in raw:
                 header = self.source.header_line(section)
@@ -265,7 +274,10 @@ class _Reader:
         if len(self.problems) > before:
             return None
         values["first_party_hosts"] = v.unique(values["first_party_hosts"])
-        return TargetConfig(**values, crawl=CrawlSettings(**crawl))
+        crawl = {key: value for key, value in crawl.items() if key in CRAWL_KEYS}
+        return TargetConfig(
+            **values, crawl=CrawlSettings(**crawl), accessibility=accessibility_settings(accessibility)
+        )
 
     def check_start_hosts(self, section: Section, values: dict[str, Any], name: str | None) -> None:
         """Default first_party_hosts to the start URLs' hosts; otherwise they must cover them."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from scanner.evidence import HostProbeResult, PageCapture, PageKind, Scenario
 
 if TYPE_CHECKING:
+    from scanner.config_accessibility import AccessibilitySettings
     from scanner.scope import FirstPartySet
 
 
@@ -114,6 +115,8 @@ class CheckContext:
     authority_level: str | None = None
     tags: tuple[str, ...] = ()
     tls_profile: str = "mozilla-intermediate"  # the TLS profile whose deviations are findings
+    start_urls: tuple[str, ...] = ()  # the target's homepages
+    accessibility: AccessibilitySettings | None = None
 
 
 class SiteEvidence(Protocol):
@@ -141,8 +144,14 @@ class Check:
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})  # page checks only
     page_kinds: frozenset[PageKind] = frozenset({PageKind.HTML})  # page checks only
     probe: str | None = None  # host checks: the host probe whose result they judge
+    # page checks: whether a capture holds the evidence the check judges (a sampled collector ran
+    # there, an axe rule ran there). Pages without it are not evaluated, so coverage counts only what
+    # was tested; a collector's failure is reported by a check of its own.
+    requires: Callable[[PageCapture], bool] | None = None
 
     def applies_to(self, capture: PageCapture) -> bool:
+        if self.requires is not None and not self.requires(capture):
+            return False
         return capture.scenario in self.scenarios and capture.kind in self.page_kinds
 
 
@@ -193,6 +202,7 @@ def check(
     scenarios: Iterable[Scenario] = (Scenario.FIRST_VISIT,),
     page_kinds: Iterable[PageKind] = (PageKind.HTML,),
     probe: str | None = None,
+    requires: Callable[[PageCapture], bool] | None = None,
     registry: CheckRegistry = REGISTRY,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Declare and register a check; decorates the function that implements it."""
@@ -210,6 +220,7 @@ def check(
                 scenarios=frozenset(scenarios),
                 page_kinds=frozenset(page_kinds),
                 probe=probe,
+                requires=requires,
             )
         )
         return function

@@ -22,7 +22,7 @@ from sqlmodel import func, select
 from scanner.browser import ScanBrowser, launch_browser
 from scanner.capture import CaptureSettings, capture_page
 from scanner.checking import run_page_checks, run_site_checks
-from scanner.collectors import load_all_collectors
+from scanner.collectors import for_target, load_all_collectors
 from scanner.config import TargetConfig
 from scanner.crawl.documents import probe_document
 from scanner.crawl.frontier import Discovered, Frontier
@@ -31,6 +31,8 @@ from scanner.crawl.robots import RobotsCache
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
 from scanner.datasets import versions_in_use
+from scanner.document_content import document_extras
+from scanner.engine_versions import family_engine_versions
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
 from scanner.failures import is_transient
 from scanner.fingerprint import RECIPE as FINGERPRINT_RECIPE
@@ -152,7 +154,13 @@ class ScanRun:
         self.on_progress = on_progress or (lambda progress: None)
         self.first_party = target.first_party
         self.context = CheckContext(
-            target.name, self.first_party, target.authority_level, target.tags, target.crawl.tls_profile
+            target.name,
+            self.first_party,
+            target.authority_level,
+            target.tags,
+            target.crawl.tls_profile,
+            start_urls=target.start_urls,
+            accessibility=target.accessibility,
         )
         self.scope = CrawlScope(self.first_party, target.include, target.exclude)
         self.frontier = Frontier(
@@ -163,7 +171,7 @@ class ScanRun:
             target.crawl.page_timeout, target.crawl.settle_quiet, target.crawl.settle_cap
         )
         self.progress = ScanProgress(target.name, scan.id, resumed=resumed)
-        self.collectors = load_all_collectors()
+        self.collectors = for_target(load_all_collectors(), target)
         self.active_before = scan.active_seconds
         self.started = time.monotonic()
         self.deadline = self.started + max(target.time_budget - scan.active_seconds, 0.0)
@@ -185,7 +193,7 @@ class ScanRun:
             self.registry,
             on_findings=self._count_findings,
         )
-        self._record_versions(browser)
+        self._record_versions(browser, await family_engine_versions(browser, self.target))
         try:
             await self._prepare_frontier()
             await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
@@ -205,7 +213,7 @@ class ScanRun:
         probes = load_all_probes()
         return [probes[name] for name in sorted(self.registry.probes_needed())]
 
-    def _record_versions(self, browser: ScanBrowser) -> None:
+    def _record_versions(self, browser: ScanBrowser, family_versions: dict[str, Any]) -> None:
         with session(self.engine) as db:
             scan = db.get(Scan, self.scan_id)
             scan.chromium_version = browser.version
@@ -217,6 +225,7 @@ class ScanRun:
                 "checks": sorted(check.id for check in self.registry),
                 "fingerprint": FINGERPRINT_RECIPE,
                 "datasets": versions_in_use(),
+                **family_versions,
             }
             db.add(scan)
             db.commit()
@@ -330,6 +339,7 @@ class ScanRun:
 
     async def _record_document(self, url: str) -> PageCapture:
         info = await probe_document(self.client, url)
+        extras = await document_extras(self.client, info, self.target.accessibility)
         failure = info.failure_class
         if failure is None and info.status is not None and info.status >= 400:
             failure = FailureClass.HTTP_ERROR
@@ -344,6 +354,7 @@ class ScanRun:
             failure_detail=info.failure_detail or (f"HTTP {info.status}" if failure else None),
             content_type=info.content_type,
             content_length=info.size,
+            extras=extras,
         )
 
     async def _classify(self, capture: PageCapture) -> PageCapture:

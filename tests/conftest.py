@@ -73,6 +73,8 @@ def make_target(
 ) -> TargetConfig:
     """A target as targets.toml would give it, with fast crawl settings unless overridden."""
     crawl = {**FAST_CRAWL, **options.pop("crawl", {})}
+    # The keyboard walk and reflow test cost about a second per page: only tests that want them say so.
+    options["accessibility"] = {"interaction_pages": 0, **options.get("accessibility", {})}
     return TargetConfig(
         name=name,
         start_urls=tuple(start_urls),

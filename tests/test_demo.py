@@ -161,3 +161,53 @@ def test_report_and_export_default_to_the_newest_scan(demo: dict, tmp_path: Path
     lines = (tmp_path / "befunde.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("fingerprint,check_id,family")
     assert len(lines) > 10
+
+
+def test_demo_accessibility_faults_from_the_answer_key_are_found(demo: dict) -> None:
+    result = govscan("export", "--format", "json", "--db", demo["db"])
+    assert result.returncode == 0, result.stderr
+    exported = json.loads(result.stdout)
+    findings = exported["findings"]
+
+    def where(check_id: str, outcome: str | None = None) -> set[str]:
+        return {
+            finding["page_url"] or finding["subject"]
+            for finding in findings
+            if finding["check_id"] == check_id and (outcome is None or finding["result"] == outcome)
+        }
+
+    assert where("accessibility.axe.image-alt", "fail") == {
+        f"{PORTAL}/kreisverwaltung/organisation/",  # A07
+        f"{PORTAL}/abfall/",  # A08
+    }
+    assert where("accessibility.axe.html-has-lang", "fail") == {
+        f"{PORTAL}/bauen/",
+        f"{PORTAL}/jugend/",
+        f"{PORTAL}/stellenangebote/sachbearbeitung-kfz-zulassung.html",
+        f"{PORTAL}/archiv/pressemitteilung-2019-04.html",
+    }  # A02-A05
+    assert where("accessibility.axe.select-name", "fail") == {f"{PORTAL}/buergerservice/termin/"}  # A10
+    assert where("accessibility.axe.frame-title", "fail") == {f"{PORTAL}/kreistag/"}  # A18
+    assert where("accessibility.axe.skip-link") == {f"{PORTAL}/veranstaltungen/"}  # A27
+    assert len(where("accessibility.axe.color-contrast", "fail")) >= 30  # A01, the footer template
+    generic = [f for f in findings if f["check_id"] == "accessibility.link-text-generic"]
+    assert (
+        sorted(f["evidence"]["name"] for f in generic if f["page_url"] == f"{PORTAL}/") == ["weiterlesen"] * 3
+    )
+    assert where("accessibility.document-link-type") == {f"{PORTAL}/kreistag/"}  # A24, not the press release
+    assert where("accessibility.video-captions") == {f"{PORTAL}/kreisverwaltung/"}  # A19, not the DGS page
+    pdf = f"{PORTAL}/dokumente/haushaltsplan-2026.pdf"  # A25
+    for check_id in ("accessibility.pdf.untagged", "accessibility.pdf.language", "accessibility.pdf.title"):
+        assert where(check_id, "fail") == {pdf}
+    # the German legal layer
+    assert where("accessibility.statement-linked", "fail") == {f"{PORTAL}/suche/"}  # A26
+    assert where("accessibility.statement-outdated") == {f"{PORTAL}/barrierefreiheit/"}  # A28
+    assert where("accessibility.easy-language", "fail") == {f"{PORTAL}/leichte-sprache/start.html"}  # A29
+    assert where("accessibility.sign-language") == set()  # linked, reachable, with video (control)
+    assert where("accessibility.statement-content") == set()  # both statements are complete
+    assert where("accessibility.axe-not-tested") == set()  # every frame answered
+    # the good host: no accessibility defect
+    tourism = [f for f in findings if "beispielhausen-entdecken.de" in (f["page_url"] or f["subject"] or "")]
+    assert [f["check_id"] for f in tourism if f["family"] == "accessibility" and f["result"] == "fail"] == []
+    axe = exported["scan"]["engine_versions"]["axe-core"]
+    assert axe["version"] == "4.12.1" and axe["wcag_version"] == "2.1"

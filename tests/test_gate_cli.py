@@ -32,6 +32,7 @@ request_delay = 0
 settle_quiet = 0.2
 settle_cap = 2
 use_sitemaps = false
+interaction_pages = 0
 """,
         encoding="utf-8",
     )
@@ -58,7 +59,8 @@ async def test_fail_on_new_findings_exits_4_only_for_new_open_defects_at_the_lev
     local_web.rewrite(HOST, {"/": page('<a href="/a/">A</a>'), "/a/": page("A", lang=None)})
     second = await scan(local_web, targets, database, "--fail-on", "new:critical", "--fail-on", "new:serious")
     assert second.exit_code == GATE_EXIT_CODE, second.output
-    assert "--fail-on new:serious: 1 finding(s) in scan 2 (against scan 1)" in second.output
+    # the missing lang: accessibility.document-lang and axe's html-has-lang
+    assert "--fail-on new:serious: 2 finding(s) in scan 2 (against scan 1)" in second.output
     assert "--fail-on new:critical: 0 finding(s)" in second.output
 
     third = await scan(local_web, targets, database, "--fail-on", "new:serious")

@@ -33,6 +33,7 @@ request_delay = 0
 concurrency = 2
 settle_quiet = 0.1
 settle_cap = 1
+interaction_pages = 0
 """,
         encoding="utf-8",
     )

@@ -60,9 +60,16 @@ def language_tag_problem(value: str) -> str | None:
         ),
         what=Text(
             de="Das Element <html> hat kein lang-Attribut, ein leeres oder einen Wert, der kein gültiges "
-            'Sprachkürzel nach BCP 47 ist (z. B. lang="deutsch" statt lang="de").',
+            'Sprachkürzel nach BCP 47 ist (z. B. lang="deutsch" statt lang="de"). Die axe-Regeln '
+            "accessibility.axe.html-has-lang und accessibility.axe.html-lang-valid prüfen dasselbe Attribut; "
+            "diese Prüfung bleibt daneben bestehen, weil sie nicht davon abhängt, dass axe auf der Seite "
+            "lief, "
+            "und ihre Befunde seit den ersten Scans vergleichbar sind.",
             en="The <html> element has no lang attribute, an empty one, or a value that is not a valid "
-            'BCP 47 language tag (e.g. lang="deutsch" instead of lang="de").',
+            'BCP 47 language tag (e.g. lang="deutsch" instead of lang="de"). The axe rules '
+            "accessibility.axe.html-has-lang and accessibility.axe.html-lang-valid test the same attribute; "
+            "this check stays beside them because it does not depend on axe having run on the page and its "
+            "findings stay comparable with the first scans.",
         ),
         why=Text(
             de="Screenreader und Vorlesefunktionen wählen Aussprache und Sprachausgabe nach der angegebenen "

@@ -11,12 +11,15 @@ page as not tested for its part, never as passed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from playwright.async_api import BrowserContext, Page
 
 from scanner.evidence import PageCapture, Scenario
+
+if TYPE_CHECKING:
+    from scanner.config import TargetConfig
 
 
 class PageCollector(Protocol):
@@ -28,7 +31,14 @@ class PageCollector(Protocol):
         """Before navigation: add init scripts or bindings. Most collectors do nothing here."""
 
     async def collect(self, page: Page, capture: PageCapture) -> Any:
-        """After the page settled and the standard capture was read: return JSON-able evidence."""
+        """After the page settled and the standard capture was read: return JSON-able evidence.
+
+        ``None`` means "not collected on this page" (a sampled collector skipping it): nothing is
+        stored, and checks that read this collector do not count the page as evaluated.
+        """
+
+    # Optional: ``for_target(target) -> PageCollector`` returns a copy configured for one scan
+    # (settings from targets.toml, per-scan state such as a sample counter).
 
 
 COLLECTORS: dict[str, PageCollector] = {}
@@ -44,7 +54,27 @@ def register_collector(collector: PageCollector) -> PageCollector:
 def load_all_collectors() -> list[PageCollector]:
     """Import the collector modules (each registers itself) and return them in a stable order."""
     # Families add one import line here for their collector module.
+    from scanner.collectors import accessibility_axe, accessibility_dom, accessibility_interaction  # noqa: F401
+
     return [COLLECTORS[name] for name in sorted(COLLECTORS)]
+
+
+def for_target(collectors: Iterable[PageCollector], target: TargetConfig) -> list[PageCollector]:
+    """Each collector as configured for one scan's target (those without ``for_target`` as they are)."""
+    return [
+        collector.for_target(target) if hasattr(collector, "for_target") else collector
+        for collector in collectors
+    ]
+
+
+def collected(name: str) -> Callable[[PageCapture], bool]:
+    """For ``@check(requires=...)``: the collector left evidence on the page, not an error."""
+
+    def has_evidence(capture: PageCapture) -> bool:
+        evidence = capture.extras.get(name)
+        return isinstance(evidence, dict) and "error" not in evidence
+
+    return has_evidence
 
 
 def for_scenario(collectors: Iterable[PageCollector], scenario: Scenario) -> list[PageCollector]:
