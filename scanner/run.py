@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from scanner.browser import ScanBrowser, launch_browser
+from scanner.browser_features import privacy_configuration
 from scanner.capture import CaptureSettings, capture_page
 from scanner.checking import run_page_checks, run_site_checks
 from scanner.collectors import load_all_collectors
@@ -204,6 +205,7 @@ class ScanRun:
                 "chromium": browser.version,
                 "playwright": playwright_version,
                 "user_agent": browser.user_agent,
+                "browser_configuration": privacy_configuration(),
                 "checks": sorted(check.id for check in self.registry),
                 "datasets": versions_in_use(),
             }

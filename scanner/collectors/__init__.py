@@ -44,6 +44,8 @@ def register_collector(collector: PageCollector) -> PageCollector:
 def load_all_collectors() -> list[PageCollector]:
     """Import the collector modules (each registers itself) and return them in a stable order."""
     # Families add one import line here for their collector module.
+    from scanner.collectors import privacy  # noqa: F401
+
     return [COLLECTORS[name] for name in sorted(COLLECTORS)]
 
 
