@@ -20,7 +20,8 @@ GTAG_JS = """
   localStorage.setItem("_gcl_ls", "{\\"schema\\":\\"gcl\\",\\"value\\":\\"" + cid + "\\"}");
   indexedDB.open("tracker-db");
   addEventListener("pagehide", function () {
-    navigator.sendBeacon("https://www.google-analytics.com/g/collect?v=2&tid=G-TEST1&cid=" + cid + "&en=page_exit");
+    var hit = "https://www.google-analytics.com/g/collect?v=2&tid=G-TEST1&en=page_exit&cid=";
+    navigator.sendBeacon(hit + cid);
   });
 })();
 """
