@@ -29,8 +29,14 @@ PRIVACY_DISABLED_FEATURES = ("TrackingProtection3pcd",)
 DISABLED_FEATURES = PLAYWRIGHT_DISABLED_FEATURES + PRIVACY_DISABLED_FEATURES
 
 
-def disable_features_flag() -> str:
-    return "--disable-features=" + ",".join(DISABLED_FEATURES)
+# navigator.webdriver = true makes consent managers hide their banner from "bots" (for example
+# vanilla-cookieconsent's hideFromBots) and trackers behave differently: the evidence should show
+# what a citizen's browser gets, as the user agent does (browser.scanning_user_agent).
+AUTOMATION_FLAG = "--disable-blink-features=AutomationControlled"
+
+
+def privacy_flags() -> list[str]:
+    return ["--disable-features=" + ",".join(DISABLED_FEATURES), AUTOMATION_FLAG]
 
 
 def privacy_configuration() -> dict[str, object]:
@@ -39,6 +45,7 @@ def privacy_configuration() -> dict[str, object]:
         "third_party_cookies": "allowed (profile cookie_controls_mode = 0)",
         "third_party_storage_partitioning": "on (Chromium default)",
         "disabled_features": list(DISABLED_FEATURES),
+        "navigator_webdriver": "false (AutomationControlled disabled)",
         "locale": "de-DE",
         "timezone": "Europe/Berlin",
     }

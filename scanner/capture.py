@@ -67,7 +67,9 @@ async def capture_page(
     answering must cost one page (recorded as a timeout), never the scan.
     """
     active = for_scenario(collectors, scenario)
-    hard_limit = settings.hard_limit + sum(collector.time_allowance for collector in active)
+    hard_limit = settings.hard_limit + sum(
+        collector.time_allowance + getattr(collector, "before_visit_allowance", 0.0) for collector in active
+    )
     context = await browser.new_context()
     try:
         return await asyncio.wait_for(_visit(context, url, scenario, settings, active), timeout=hard_limit)
@@ -95,7 +97,13 @@ async def _visit(
             await collector.prepare(context, page)
         except Exception as error:
             extras[collector.name] = _collector_error(collector, "prepare", error)
-    recorder.reset_clock()
+    for collector in collectors:
+        if hasattr(collector, "before_visit") and collector.name not in extras:
+            try:  # e.g. answer the consent banner; what this loads is not part of the capture
+                await collector.before_visit(page, url, scenario, settings)
+            except Exception as error:
+                extras[collector.name] = _collector_error(collector, "before_visit", error)
+    recorder.forget()
     try:
         response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
     except (PlaywrightError, PlaywrightTimeout) as error:

@@ -57,6 +57,16 @@ class NetworkRecorder:
     def reset_clock(self) -> None:
         self.started = self.last_activity = time.monotonic()
 
+    def forget(self) -> None:
+        """Drop what was recorded so far (a preparatory load) and restart the clock."""
+        self._requests.clear()
+        self._responses.clear()
+        self._failures.clear()
+        self._initiators.clear()
+        self.console.clear()
+        self.in_flight = 0
+        self.reset_clock()
+
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.started) * 1000
 

@@ -9,58 +9,14 @@ from scanner.collectors import COLLECTORS, load_all_collectors
 from scanner.evidence import PageCapture
 
 from localweb import LocalWeb, page
+from privacy_sites import tracker_hosts
 
 FAST = CaptureSettings(page_timeout=15, settle_quiet=0.3, settle_cap=3, exit_window=1.0)
-
-# A stand-in for gtag.js: a third-party script that writes first-party cookies and sends a beacon.
-GTAG_JS = """
-(function () {
-  var cid = Math.floor(Math.random() * 1e10) + "." + Math.floor(Date.now() / 1000);
-  document.cookie = "_ga=GA1.1." + cid + "; path=/; max-age=63072000; domain=" + location.hostname;
-  localStorage.setItem("_gcl_ls", "{\\"schema\\":\\"gcl\\",\\"value\\":\\"" + cid + "\\"}");
-  indexedDB.open("tracker-db");
-  addEventListener("pagehide", function () {
-    var hit = "https://www.google-analytics.com/g/collect?v=2&tid=G-TEST1&en=page_exit&cid=";
-    navigator.sendBeacon(hit + cid);
-  });
-})();
-"""
-
-FINGERPRINT_JS = """
-(function () {
-  var canvas = document.createElement("canvas");
-  canvas.width = 220; canvas.height = 30;
-  var context = canvas.getContext("2d");
-  context.fillStyle = "#f60"; context.fillRect(0, 0, 100, 20);
-  context.fillStyle = "#069"; context.fillText("Cwm fjordbank glyphs vext quiz", 2, 15);
-  window.__fp = canvas.toDataURL();
-})();
-"""
-
-FRAME_HTML = page(
-    "<p>Spieler</p><script>document.cookie = 'frame_js=1; path=/; SameSite=None; Secure; max-age=3600';"
-    "localStorage.setItem('yt-remote-device-id', 'abcdefghijkl');</script>",
-    title="Spieler",
-)
 
 
 @pytest.fixture(scope="module")
 def privacy_site(local_web: LocalWeb) -> str:
-    local_web.site(
-        "www.googletagmanager.com",
-        {"/gtag/js": GTAG_JS},
-        host_toml='[types]\n"/gtag/js" = "text/javascript"\n',
-    )
-    local_web.site("www.google-analytics.com", {})
-    local_web.site("fp.tracker-beispiel.com", {"/fp.js": FINGERPRINT_JS})
-    local_web.site(
-        "www.youtube.com",
-        {"/embed/abc/": FRAME_HTML},
-        host_toml='[headers]\n"Set-Cookie" = ["VISITOR_INFO1_LIVE=xyz123456; Path=/; Domain=.youtube.com; '
-        'Max-Age=15552000; Secure; SameSite=None", "YSC=abc; Path=/; Domain=.youtube.com; Secure; '
-        'SameSite=None", "CHIPS_ID=p1; Path=/; Secure; SameSite=None; Partitioned", '
-        '"NO_SAMESITE=1; Path=/; Domain=.youtube.com"]\n',
-    )
+    tracker_hosts(local_web)
     body = (
         "<h1>Start</h1>"
         '<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST1"></script>'

@@ -30,6 +30,12 @@ class PageCollector(Protocol):
     async def collect(self, page: Page, capture: PageCapture) -> Any:
         """After the page settled and the standard capture was read: return JSON-able evidence."""
 
+    # Optional, see the consent collector:
+    # ``async def before_visit(self, page, url, scenario, settings)`` runs after ``prepare`` and
+    # may load the page once (to answer a consent banner); the capture then starts afresh.
+    # ``before_visit_allowance`` (seconds) adds to the visit's hard limit.
+    # ``for_target(target) -> PageCollector`` returns a collector configured for one target.
+
 
 COLLECTORS: dict[str, PageCollector] = {}
 
@@ -44,9 +50,17 @@ def register_collector(collector: PageCollector) -> PageCollector:
 def load_all_collectors() -> list[PageCollector]:
     """Import the collector modules (each registers itself) and return them in a stable order."""
     # Families add one import line here for their collector module.
-    from scanner.collectors import privacy  # noqa: F401
+    from scanner.collectors import consent, privacy  # noqa: F401
 
     return [COLLECTORS[name] for name in sorted(COLLECTORS)]
+
+
+def configured_for(collectors: Iterable[PageCollector], target: Any) -> list[PageCollector]:
+    """The collectors as one target needs them (recipes and other per-target settings)."""
+    return [
+        collector.for_target(target) if hasattr(collector, "for_target") else collector
+        for collector in collectors
+    ]
 
 
 def for_scenario(collectors: Iterable[PageCollector], scenario: Scenario) -> list[PageCollector]:
