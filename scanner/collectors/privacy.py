@@ -144,6 +144,8 @@ class PrivacyCollector:
             await asyncio.wait(log.pending, timeout=2.0)
         frames = await asyncio.gather(*(_device_storage(frame) for frame in page.frames))
         return {
+            # hosts contacted by this visit: site checks compare scenarios and pages with them
+            "hosts": sorted({request.host for request in capture.requests if request.host}),
             "cookie_setters": _cookie_setters(capture.cookies, log.writes),
             "cookies_not_stored": _not_stored(capture.cookies, log),
             **_reported(log.reports),
