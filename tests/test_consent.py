@@ -127,3 +127,25 @@ async def test_a_page_without_banner_is_never_taken_as_rejected(browser, local_w
     assert (record["state"], record["banner_found"], record["known_state"]) == ("no-banner", False, False)
     assert record["reject_on_first_layer"] is None
     assert not is_known_consent(rejected.extras)
+
+
+def test_consent_table_in_targets_toml_is_validated() -> None:
+    from pathlib import Path
+
+    from scanner.config import ConfigError, parse_targets
+
+    text = (
+        '[[target]]\nname = "Amt"\nstart_urls = ["https://www.amt.de/"]\nauthority_level = "kreis"\n'
+        '[target.consent]\nsample_pages = 3\nreject_clicks = ["#hinweis .ablehnen"]\n'
+        'accept_cookies = ["wahl=alle"]\n'
+    )
+    consent = parse_targets(text, Path("targets.toml")).targets[0].consent
+    assert (consent.sample_pages, consent.reject_clicks, consent.accept_cookies) == (
+        3, ("#hinweis .ablehnen",), ("wahl=alle",),
+    )  # fmt: skip
+    bad = text.replace('"wahl=alle"', '"wahl=alle; Path=/"').replace("sample_pages", "sample_page")
+    with pytest.raises(ConfigError) as error:
+        parse_targets(bad, Path("targets.toml"))
+    message = str(error.value)
+    assert "consent: unknown key 'sample_page'; did you mean 'sample_pages'?" in message
+    assert "accept_cookies[1]: expected a cookie as name=value" in message
