@@ -55,6 +55,8 @@ def make_target(
 ) -> TargetConfig:
     """A target as targets.toml would give it, with fast crawl settings unless overridden."""
     crawl = {**FAST_CRAWL, **options.pop("crawl", {})}
+    # The "rejected"/"accepted" visits cost seconds per page: only tests that ask for them get them.
+    options.setdefault("consent", {"enabled": False})
     return TargetConfig(
         name=name,
         start_urls=tuple(start_urls),
