@@ -142,10 +142,7 @@ class ConsentCollector:
             visit.record.update(method="recipe-cookies", state="preset", preset_cookies=names)
             return
         await page.goto(url, wait_until="load", timeout=settings.page_timeout * 1000)
-        await visit.wait_for(
-            lambda: visit.popup is not None or visit.nothing_found, _detection_window(settings)
-        )
-        buttons = await find_consent_buttons(page)
+        buttons = await self._detect(page, visit, _detection_window(settings))
         banner_seen = visit.popup is not None or bool(buttons)
         visit.record.update(
             cmp=visit.popup[0] if visit.popup else (visit.detected[0] if visit.detected else None),
@@ -168,9 +165,19 @@ class ConsentCollector:
             if await visit.wait_for(lambda: visit.popup is not None or visit.nothing_found, step):
                 break
             waited += step
-            if waited >= 2.0 and any(button.kind for button in await find_consent_buttons(page)):
+            if waited >= 2.0 and await find_consent_buttons(page):
                 break  # a banner no rule knows: the German fallback will answer it
-        return await find_consent_buttons(page)
+        # A banner may still be fading in: read its buttons until two reads agree (at most 2 s).
+        buttons = await find_consent_buttons(page)
+        for _ in range(8):
+            if not buttons and visit.popup is None:
+                break  # no banner at all
+            await asyncio.sleep(0.25)
+            again = await find_consent_buttons(page)
+            if again and [button.text for button in again] == [button.text for button in buttons]:
+                break
+            buttons = again
+        return buttons
 
     async def _answer(self, page: Page, visit: _Visit, buttons: list[ConsentButton]) -> None:
         record = visit.record
