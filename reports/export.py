@@ -1,7 +1,8 @@
 """Findings of one scan as JSON (the whole scan; docs/export-schema.json) or CSV (one row a finding).
 
 Both formats promise compatibility within schema major version 1: fields are only added, CSV
-columns only appended at the end (docs/export.md).
+columns only appended at the end (docs/export.md). Since 1.1 every finding carries its change
+against a baseline scan, its template group and its review decision (``reports.history``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from typing import Any, Literal, TextIO
 
 from sqlalchemy.engine import Engine
 
+from reports.grouping import group_key
+from reports.history import PREVIOUS, Baseline, Change, ScanHistory, TrackedFinding, scan_history
 from reports.queries import CheckInScan, PageRow, ScanData, checks_in_scan, iso_datetime, load_scan_data
 from scanner import PROJECT_URL, __version__
 from scanner.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
 
 SCHEMA_URL = f"{PROJECT_URL}/docs/export-schema.json"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 CSV_COLUMNS: tuple[str, ...] = (
     "fingerprint",
@@ -37,6 +40,12 @@ CSV_COLUMNS: tuple[str, ...] = (
     "message_de",
     "message_en",
     "evidence_json",
+    # 1.1
+    "change",
+    "group",
+    "review_decision",
+    "review_state",
+    "suppressed",
 )
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
@@ -52,15 +61,16 @@ def export_findings(
     out: TextIO,
     *,
     registry: CheckRegistry | None = None,
+    baseline: Baseline = PREVIOUS,
 ) -> None:
-    """Write the scan's findings to ``out`` as JSON or CSV.
+    """Write the scan's findings to ``out`` as JSON or CSV, compared with ``baseline``.
 
     For CSV, open files with ``newline=""`` so that the RFC 4180 line ends (CRLF) reach the disk
     unchanged.
     """
     if fmt not in ("json", "csv"):
         raise ValueError(f"unknown export format {fmt!r}; expected 'json' or 'csv'")
-    document = export_document(engine, scan_id, registry=registry)
+    document = export_document(engine, scan_id, registry=registry, baseline=baseline)
     if fmt == "json":
         json.dump(document, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -68,9 +78,13 @@ def export_findings(
         write_findings_csv(document["findings"], out)
 
 
-def export_document(engine: Engine, scan_id: int, *, registry: CheckRegistry | None = None) -> dict[str, Any]:
+def export_document(
+    engine: Engine, scan_id: int, *, registry: CheckRegistry | None = None, baseline: Baseline = PREVIOUS
+) -> dict[str, Any]:
     """The JSON export of one scan as a dict (keys in the documented order)."""
     data = load_scan_data(engine, scan_id)
+    history = scan_history(engine, scan_id, baseline)
+    tracked = history.by_fingerprint()
     registry = registry if registry is not None else load_all_checks()
     return {
         "schema": SCHEMA_URL,
@@ -80,7 +94,10 @@ def export_document(engine: Engine, scan_id: int, *, registry: CheckRegistry | N
         "checks": [_check(check) for check in checks_in_scan(data, registry)],
         "pages": [_page(page) for page in data.pages],
         "hosts": [_host(host) for host in data.hosts],
-        "findings": [_finding(finding) for finding in data.findings],
+        "findings": [
+            _finding(finding) | _tracking(tracked[finding.fingerprint]) for finding in data.findings
+        ],
+        "comparison": _comparison(history),
     }
 
 
@@ -89,7 +106,14 @@ def write_findings_csv(findings: list[dict[str, Any]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for finding in findings:
-        row = {**finding, "evidence_json": compact_json(finding["evidence"])}
+        review = finding.get("review") or {}
+        row = {
+            **finding,
+            "evidence_json": compact_json(finding["evidence"]),
+            "review_decision": review.get("decision"),
+            "review_state": review.get("state"),
+            "suppressed": "true" if finding.get("suppressed") else "false",
+        }
         writer.writerow([defuse_formula(_cell(row[column])) for column in CSV_COLUMNS])
 
 
@@ -199,6 +223,53 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message_de": finding.message_de,
         "message_en": finding.message_en,
         "evidence": _sorted_keys(finding.evidence or {}),
+    }
+
+
+def _tracking(item: TrackedFinding) -> dict[str, Any]:
+    review = item.review
+    return {
+        "change": item.change.value if item.change else None,
+        "check_added": item.check_added,
+        "group": group_key(item.finding),
+        "suppressed": item.suppressed,
+        "review": None
+        if review is None
+        else {
+            "decision": review.decision.decision,
+            "reason": review.decision.reason,
+            "decided_by": review.decision.decided_by,
+            "decided_at": iso_datetime(review.decision.decided_at),
+            "state": "current" if review.current else "lapsed",
+        },
+    }
+
+
+def _comparison(history: ScanHistory) -> dict[str, Any]:
+    """The baseline and what changed since: counts, findings gone, versions that differ."""
+    baseline = history.baseline
+    return {
+        "baseline_scan_id": baseline.id if baseline else None,
+        "new": history.new_in_site,
+        "new_by_added_checks": history.new_by_added_checks,
+        "persisting": history.count(Change.PERSISTING),
+        "fixed": history.count(Change.FIXED),
+        "not_rechecked": history.count(Change.NOT_RECHECKED),
+        "suppressed": len(history.suppressed),
+        "gone": [
+            {
+                "fingerprint": item.finding.fingerprint,
+                "change": item.change.value if item.change else None,
+                "check_id": item.finding.check_id,
+                "family": item.finding.family,
+                "result": item.finding.result,
+                "severity": item.finding.severity,
+                "page_url": item.finding.page_url,
+                "host": item.finding.host,
+            }
+            for item in history.gone
+        ],
+        "version_changes": [change.__dict__ for change in history.version_changes],
     }
 
 

@@ -231,7 +231,7 @@ def render_report_html(
         )
     registry = registry if registry is not None else load_all_checks()
     view = build_view(data, registry, language, now or datetime.now(UTC))
-    return _environment().get_template("report.html.j2").render(report=view, L=view.labels, dpo=dpo)
+    return template_environment().get_template("report.html.j2").render(report=view, L=view.labels, dpo=dpo)
 
 
 def report_file_name(scan_id: int, target_name: str, language: str = "de") -> str:
@@ -255,7 +255,7 @@ def slug(name: str) -> str:
     return text or "target"
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(

@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
 (configuration, options, unknown scan or target): nothing was written; 3 the environment lacks
-something (Chromium, certutil); 130 interrupted (resume with ``govscan scan --resume``).
+something (Chromium, certutil); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
+(resume with ``govscan scan --resume``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from scanner import __version__
 from scanner.browser import ChromiumNotFound
 from scanner.config import ConfigError, TargetConfig, load_targets
 from scanner.connect_to import ConnectToError
+from scanner.cron import DEFAULT_TIMEZONE, CronError
+from scanner.distributed.database import DatabaseUnavailable
 from scanner.network import NetworkSettings
 from scanner.store.db import DEFAULT_DB, DatabaseUrlError, open_database
 from scanner.store.scans import ScanLookupError, ScanStatus
@@ -56,6 +59,10 @@ ConnectToOption = Annotated[
 CaBundleOption = Annotated[
     Path | None, typer.Option("--ca-bundle", help="PEM file with an extra CA to trust.")
 ]
+TimezoneOption = Annotated[
+    str, typer.Option("--timezone", help="Time zone of the cron lines in targets.toml.")
+]
+PostgresOption = Annotated[str, typer.Option("--db", help="postgresql://USER@HOST/DB shared by all workers.")]
 
 
 class Exit(Exception):
@@ -77,10 +84,10 @@ def errors_to_exit_codes() -> Iterator[None]:
         for problem in error.problems:
             console.print(f"  {escape(str(problem))}", highlight=False)
         raise typer.Exit(2) from None
-    except (DatabaseUrlError, ConnectToError, ScanLookupError, CaBundleError) as error:
+    except (DatabaseUrlError, ConnectToError, ScanLookupError, CaBundleError, CronError) as error:
         console.print(f"[red]govscan:[/red] {escape(str(error))}")
         raise typer.Exit(2) from None
-    except (ChromiumNotFound, TrustStoreError) as error:
+    except (ChromiumNotFound, TrustStoreError, DatabaseUnavailable) as error:
         console.print(f"[red]govscan:[/red] {escape(str(error))}")
         raise typer.Exit(3) from None
 
@@ -105,14 +112,27 @@ def scan(
     resume: Annotated[bool, typer.Option("--resume", help="Continue the target's unfinished scan.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON on stdout.")] = False,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option("--fail-on", help="Exit 4 on findings, e.g. new:serious, new:any, any:critical."),
+    ] = None,
+    baseline: Annotated[
+        int | None,
+        typer.Option("--baseline", help="Scan id for --fail-on new:...; default: the previous one."),
+    ] = None,
 ) -> None:
     """Crawl and audit the targets of a targets.toml (all of them unless --target is given)."""
+    from scanner.cli_history import enforce_gate, prepare_gate
+
     with errors_to_exit_codes():
         network = network_options(connect_to, ca_bundle)
         selected = load_targets(targets).select(target or [])
         engine = open_database(db)
+        gate = prepare_gate(engine, fail_on or [], baseline, selected)
         outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
         finish(outcomes, quiet=quiet, json_output=json_output)
+        if gate:
+            enforce_gate(engine, outcomes, gate, baseline, quiet=quiet)
 
 
 def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
@@ -191,37 +211,51 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Directory for the report.")] = Path("govscan-reports"),
     lang: Annotated[str, typer.Option("--lang", help="de or en.")] = "de",
     db: DbOption = DEFAULT_DB,
+    kind: Annotated[str, typer.Option("--kind", help="scan, webteam, trend or portfolio.")] = "scan",
+    target: Annotated[str | None, typer.Option("--target", help="Target name (trend; newest scan).")] = None,
+    baseline: Annotated[
+        int | None, typer.Option("--baseline", help="webteam: compare with this scan.")
+    ] = None,
 ) -> None:
-    """Write the self-contained HTML report of a scan and print its path."""
+    """Write a self-contained HTML report (default: of the newest scan) and print its path."""
+    from scanner.cli_history import write_report_of_kind
+
     with errors_to_exit_codes():
         if lang not in ("de", "en"):
             raise Exit(2, f"--lang {lang}: expected 'de' or 'en'")
-        typer.echo(str(write_report(open_database(db), scan_id, out, lang)))
+        path = write_report_of_kind(
+            open_database(db), kind, scan_id=scan_id, target=target, baseline=baseline, out=out, language=lang
+        )
+        typer.echo(str(path))
 
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    format: Annotated[
+        str, typer.Option("--format", help="json, csv, earl (JSON-LD) or junit (XML).")
+    ] = "json",
     scan_id: ScanOption = None,
     out: Annotated[Path | None, typer.Option("--out", help="File to write; default: stdout.")] = None,
     db: DbOption = DEFAULT_DB,
+    baseline: Annotated[
+        int | None, typer.Option("--baseline", help="Scan to compare with; default: the previous one.")
+    ] = None,
 ) -> None:
-    """Export the findings of a scan (schema: docs/export-schema.json)."""
-    from reports.export import export_findings
+    """Export the findings of a scan (docs/export.md)."""
+    from scanner.cli_history import export_writer
     from scanner.store.db import session
     from scanner.store.scans import get_scan
 
     with errors_to_exit_codes():
-        if format not in ("json", "csv"):
-            raise Exit(2, f"--format {format}: expected 'json' or 'csv'")
+        write = export_writer(format, baseline)
         engine = open_database(db)
         with session(engine) as db_session:
             scan_row = get_scan(db_session, scan_id)
         if out is None:
-            export_findings(engine, scan_row.id, format, sys.stdout)
+            write(engine, scan_row.id, sys.stdout)
             return
         with out.open("w", encoding="utf-8", newline="") as handle:
-            export_findings(engine, scan_row.id, format, handle)
+            write(engine, scan_row.id, handle)
         typer.echo(str(out))
 
 
@@ -358,6 +392,189 @@ def data_update(
         raise typer.Exit(1)
 
 
+@app.command("schedule")
+def schedule_scans(
+    targets: Annotated[Path, typer.Option("--targets", help="The targets file.")] = Path("targets.toml"),
+    db: DbOption = DEFAULT_DB,
+    connect_to: ConnectToOption = None,
+    ca_bundle: CaBundleOption = None,
+    timezone_name: TimezoneOption = DEFAULT_TIMEZONE,
+    once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
+    print_cron: Annotated[bool, typer.Option("--print-cron", help="Print crontab lines instead.")] = False,
+    print_systemd: Annotated[
+        bool, typer.Option("--print-systemd", help="Print systemd timers and services instead.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="With --print-systemd: write the unit files into this folder."),
+    ] = None,
+) -> None:
+    """Run each target's scan when its cron line (schedule = "...") says, in the foreground, one at a time."""
+    from scanner.cron import timezone
+
+    with errors_to_exit_codes():
+        zone = timezone(timezone_name)
+        network = network_options(connect_to, ca_bundle)
+        project = load_targets(targets)
+        planned = [target for target in project.targets if target.schedule]
+        if not planned:
+            raise Exit(2, f'{targets}: no target has a schedule (e.g. schedule = "0 3 * * 1")')
+        if print_cron and print_systemd:
+            raise Exit(2, "--print-cron and --print-systemd: choose one")
+        if out is not None and not print_systemd:
+            raise Exit(2, "--out is for --print-systemd")
+        if print_cron or print_systemd:
+            print_os_schedule(planned, targets, db, network, timezone_name, systemd=print_systemd, out=out)
+            return
+        run_scheduler(project.targets, open_database(db), network, zone, once=once)
+
+
+def print_os_schedule(planned, targets_file: Path, db: str, network, zone_name: str, *, systemd: bool, out):
+    from scanner.schedule_units import ScanCommand, crontab, systemd_units
+
+    command = ScanCommand(targets_file, db, network)
+    if not systemd:
+        typer.echo(crontab(planned, command, zone_name), nl=False)
+        return
+    units = systemd_units(planned, command, zone_name)
+    if out is None:
+        for name, content in units.items():
+            typer.echo(f"# ==> {name} <==\n{content}")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in units.items():
+        (out / name).write_text(content, encoding="utf-8")
+        typer.echo(str(out / name))
+
+
+def run_scheduler(targets, engine, network, zone, *, once: bool) -> None:
+    from scanner.schedule import LocalScheduler
+
+    scheduler = LocalScheduler(
+        engine,
+        targets,
+        zone=zone,
+        network=network,
+        log=lambda line: console.print(escape(line), highlight=False),
+    )
+    try:
+        asyncio.run(scheduler.run_due() if once else scheduler.run_forever())
+    except KeyboardInterrupt:
+        console.print(
+            "[yellow]Interrupted.[/yellow] The scan continues when 'govscan schedule' starts again."
+        )
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def worker(
+    db: PostgresOption,
+    connect_to: ConnectToOption = None,
+    ca_bundle: CaBundleOption = None,
+    timezone_name: TimezoneOption = DEFAULT_TIMEZONE,
+    concurrency: Annotated[int, typer.Option(min=1, help="Scans at once in this process.")] = 2,
+    job_budget: Annotated[float, typer.Option(min=1, help="Wall-clock seconds per job.")] = 3600.0,
+    browser_pages: Annotated[int, typer.Option(min=1, help="Relaunch Chromium after this many pages.")] = 500,
+    retries: Annotated[int, typer.Option(min=0, help="Retries of a transient failure.")] = 2,
+    retry_wait: Annotated[int, typer.Option(min=0, help="Seconds before the first retry (doubling).")] = 30,
+    poll_interval: Annotated[float, typer.Option(min=0.05, help="Seconds between queue polls.")] = 5.0,
+    stalled_after: Annotated[
+        float, typer.Option(min=1, help="Seconds without heartbeat after which a worker's jobs are requeued.")
+    ] = 60.0,
+    shutdown_timeout: Annotated[
+        float, typer.Option(min=0, help="On SIGTERM, seconds to let running scans finish before requeueing.")
+    ] = 60.0,
+) -> None:
+    """Run scan jobs from the PostgreSQL queue (procrastinate) until stopped (SIGTERM, Ctrl-C)."""
+    import logging
+
+    from scanner.cron import timezone
+    from scanner.distributed.database import postgres_conninfo
+    from scanner.distributed.jobs import WorkerSettings
+    from scanner.distributed.worker import run_worker
+
+    with errors_to_exit_codes():
+        zone = timezone(timezone_name)
+        network = network_options(connect_to, ca_bundle)
+        postgres_conninfo(db)  # refuse SQLite before anything starts
+        settings = WorkerSettings(
+            concurrency=concurrency,
+            job_budget=job_budget,
+            browser_pages=browser_pages,
+            retries=retries,
+            retry_wait=retry_wait,
+            poll_interval=poll_interval,
+            stalled_after=stalled_after,
+            shutdown_timeout=shutdown_timeout,
+        )
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        asyncio.run(run_worker(db, network, zone, settings))
+
+
+@app.command()
+def enqueue(
+    db: PostgresOption,
+    targets: Annotated[
+        Path | None, typer.Option("--targets", help="Store this targets file's targets and schedules first.")
+    ] = None,
+    target: Annotated[
+        list[str] | None, typer.Option("--target", help="Queue this target now, due or not (repeatable).")
+    ] = None,
+    connect_to: ConnectToOption = None,
+    ca_bundle: CaBundleOption = None,
+    timezone_name: TimezoneOption = DEFAULT_TIMEZONE,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON on stdout.")] = False,
+) -> None:
+    """Queue scan jobs for the workers: every target whose schedule is due (or those named)."""
+    from datetime import UTC, datetime
+
+    from scanner.cron import timezone
+    from scanner.distributed.database import postgres_conninfo
+    from scanner.distributed.enqueue import enqueue_targets
+
+    with errors_to_exit_codes():
+        zone = timezone(timezone_name)
+        network = network_options(connect_to, ca_bundle)
+        postgres_conninfo(db)
+        names = [*dict.fromkeys(target or [])]
+        project = load_targets(targets) if targets is not None else None
+        if project is not None:
+            project.select(names)  # unknown names: exit 2 before anything is written
+        result = asyncio.run(
+            enqueue_targets(db, project.targets if project else None, names, network, zone, datetime.now(UTC))
+        )
+    if json_output:
+        stdout.print_json(json.dumps(result.__dict__))
+        return
+    table = Table(title=f"{len(result.deferred)} Scan-Aufträge eingereiht")
+    for column in ("Ziel", "Server (Sperre)"):
+        table.add_column(column)
+    for name, lock in result.deferred.items():
+        table.add_row(name, lock)
+    for name in result.already_queued:
+        table.add_row(name, "wartet bereits")
+    stdout.print(table)
+
+
+@app.command()
+def status(
+    db: DbOption = DEFAULT_DB,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the status as JSON on stdout.")] = False,
+) -> None:
+    """Queue depth, running scans, age of each target's newest complete scan, failures by class."""
+    from datetime import UTC, datetime
+
+    from scanner.status import collect_status, status_tables
+
+    with errors_to_exit_codes():
+        current = collect_status(open_database(db), datetime.now(UTC))
+    if json_output:
+        stdout.print_json(json.dumps(current.as_json(), default=str))
+        return
+    for table in status_tables(current):
+        stdout.print(table)
+
+
 @app.callback(invoke_without_command=True)
 def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
@@ -365,3 +582,6 @@ def main(
     if version:
         stdout.print(f"govscan {__version__}")
         raise typer.Exit(0)
+
+
+from scanner import cli_history  # noqa: E402, F401  (registers diff, review, reviews on the app)

@@ -57,3 +57,20 @@ def classify_client_error(error: BaseException) -> FailureClass:
     if isinstance(error, aiohttp.ServerDisconnectedError | ConnectionResetError):
         return FailureClass.CONNECTION_RESET
     return FailureClass.NETWORK_ERROR
+
+
+# Retry rule (the one place it is decided): a scan that could not test anything is worth another
+# attempt only when the cause is likely to pass by itself. Timeouts, dropped connections, a crashed
+# renderer and server errors (5xx) are transient; DNS errors, refused connections, TLS errors,
+# client errors (4xx), robots.txt and redirects are permanent until someone changes the site or
+# the target, so retrying them would only hammer the server (GSA's isPermanentFailure rule).
+TRANSIENT_FAILURES = frozenset(
+    {FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.BROWSER_ERROR}
+)
+
+
+def is_transient(failure_class: str | None, http_status: int | None = None) -> bool:
+    """Whether a failed scan with this failure class (and HTTP status) should be retried."""
+    if failure_class == FailureClass.HTTP_ERROR:
+        return http_status is not None and http_status >= 500
+    return failure_class in TRANSIENT_FAILURES

@@ -11,9 +11,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
+from importlib.metadata import version as package_version
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
@@ -33,17 +35,19 @@ from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import is_document_content_type, origin_of
 from scanner.datasets import versions_in_use
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
+from scanner.failures import is_transient
+from scanner.fingerprint import RECIPE as FINGERPRINT_RECIPE
 from scanner.hosts import HostProbeRunner
 from scanner.net import NetClient
 from scanner.network import NetworkSettings
 from scanner.probes import load_all_probes
-from scanner.registry import CheckContext, CheckRegistry, load_all_checks
+from scanner.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.scenarios import ScenarioVisit, scenario_visits
 from scanner.scope import CrawlScope
 from scanner.site_evidence import StoredSiteEvidence
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
-from scanner.store.models import FrontierItem, Page, Scan
+from scanner.store.models import CheckTally, Finding, FrontierItem, Page, Scan
 from scanner.store.scans import (
     ScanStatus,
     claim_for_resume,
@@ -79,6 +83,7 @@ class ScanOutcome:
     stopped_by: str | None
     failure_class: str | None
     summary: dict[str, Any] = field(default_factory=dict)
+    transient: bool = False  # failed for a reason that may pass by itself (scanner.failures.is_transient)
 
 
 ProgressCallback = Callable[[ScanProgress], None]
@@ -93,11 +98,14 @@ async def scan_target(
     resume: bool = False,
     on_progress: ProgressCallback | None = None,
     registry: CheckRegistry | None = None,
+    deadline: float | None = None,
 ) -> ScanOutcome:
     """Scan ``target`` (or resume its unfinished scan) and return how it ended.
 
     ``network`` holds command-line --connect-to/--ca-bundle, merged before the target's own.
     A ``browser`` may be shared across scans if it was launched with the same network.
+    ``deadline`` (a ``time.monotonic()`` value) ends the crawl earlier than the target's time
+    budget, as a worker's wall-clock budget per job does; the scan then stops as by its budget.
     """
     registry = registry or load_all_checks()
     with session(engine) as db:
@@ -111,6 +119,8 @@ async def scan_target(
     own_network = NetworkSettings.build(target.crawl.connect_to, target.crawl.ca_bundle)
     network = (network or NetworkSettings()).merged(own_network)
     run = ScanRun(engine, scan, target, registry, on_progress, resumed=scan.resumed_count > 0)
+    if deadline is not None:
+        run.deadline = min(run.deadline, deadline)
     async with _browser(browser, network) as scan_browser:
         user_agent = scan_browser.user_agent
         async with NetClient(network, user_agent=user_agent) as client:
@@ -199,20 +209,19 @@ class ScanRun:
         return [probes[name] for name in sorted(self.registry.probes_needed())]
 
     def _record_versions(self, browser: ScanBrowser) -> None:
-        from playwright._repo_version import version as playwright_version
-
         with session(self.engine) as db:
             scan = db.get(Scan, self.scan_id)
             scan.chromium_version = browser.version
             scan.engine_versions = {
                 **scan.engine_versions,
                 "chromium": browser.version,
-                "playwright": playwright_version,
+                "playwright": package_version("playwright"),
                 "user_agent": browser.user_agent,
                 "browser_configuration": privacy_configuration(),
                 "vendor_registry": vendor_registry().record(),
                 "autoconsent": AUTOCONSENT_VERSION,
                 "checks": sorted(check.id for check in self.registry),
+                "fingerprint": FINGERPRINT_RECIPE,
                 "datasets": versions_in_use(),
             }
             db.add(scan)
@@ -442,7 +451,17 @@ class ScanRun:
 
     def _run_site_checks(self) -> None:
         outcome = run_site_checks(StoredSiteEvidence(self.engine, self.scan_id), self.context, self.registry)
+        site_checks = [check.id for check in self.registry.of_scope(Scope.SITE)]
         with session(self.engine) as db:
+            # A scan resumed after its site checks had run replaces their results instead of doubling them.
+            db.execute(
+                delete(Finding).where(Finding.scan_id == self.scan_id, Finding.scope == Scope.SITE.value)
+            )
+            db.execute(
+                delete(CheckTally).where(
+                    CheckTally.scan_id == self.scan_id, CheckTally.check_id.in_(site_checks)
+                )
+            )
             add_findings(db, self.scan_id, None, outcome)
             db.commit()
         self._count_findings(len(outcome.findings))
@@ -457,7 +476,11 @@ class ScanRun:
             failure = first.failure_class if first else "nothing_in_scope"
             detail = first.failure_detail if first else "no start URL was in scope"
             return self._mark(
-                ScanStatus.FAILED, stopped_by=self.stopped_by, failure_class=failure, detail=detail
+                ScanStatus.FAILED,
+                stopped_by=self.stopped_by,
+                failure_class=failure,
+                detail=detail,
+                transient=is_transient(failure, first.http_status if first else None),
             )
         return self._mark(ScanStatus.COMPLETED, stopped_by=self.stopped_by)
 
@@ -468,6 +491,7 @@ class ScanRun:
         stopped_by: str | None = None,
         failure_class: str | None = None,
         detail: str | None = None,
+        transient: bool = False,
     ) -> ScanOutcome:
         with session(self.engine) as db:
             scan = db.get(Scan, self.scan_id)
@@ -477,7 +501,13 @@ class ScanRun:
             )
         self.on_progress(self.progress)
         return ScanOutcome(
-            scan.id, self.target.name, scan.status, scan.stopped_by, scan.failure_class, scan.summary
+            scan.id,
+            self.target.name,
+            scan.status,
+            scan.stopped_by,
+            scan.failure_class,
+            scan.summary,
+            transient=transient,
         )
 
 

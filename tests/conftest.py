@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import pytest_asyncio
 
@@ -16,6 +19,8 @@ from scanner.run import ScanOutcome, scan_target
 from scanner.store.db import open_database
 
 from localweb import LocalWeb  # tests/ is on sys.path (no __init__.py there)
+
+POSTGRES_SERVER = os.environ.get("GOVSCAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 
 # Fast, still honest: no delay between pages of one host, short settle windows.
 FAST_CRAWL = {
@@ -43,6 +48,19 @@ def network(local_web: LocalWeb) -> NetworkSettings:
 async def browser(network: NetworkSettings) -> AsyncIterator[ScanBrowser]:
     async with launch_browser(network) as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server for one test module, dropped afterwards."""
+    name = f"govscan_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -32,6 +32,25 @@ class LocalWeb:
         host_dir = self.root / host
         if host_dir.exists():
             raise ValueError(f"{host} exists already: every test uses host names of its own")
+        self._write_files(host_dir, files)
+        host_dir.mkdir(parents=True, exist_ok=True)
+        if host_toml:
+            (host_dir / "_host.toml").write_text(host_toml, encoding="utf-8")
+        return f"https://{host}"
+
+    def rewrite(self, host: str, files: dict[str, str | bytes]) -> None:
+        """Replace the files of an existing ``host`` (its _host.toml stays): a site changing between scans."""
+        host_dir = self.root / host
+        if not host_dir.is_dir():
+            raise ValueError(f"{host} does not exist yet: create it with site()")
+        for path in sorted(host_dir.rglob("*"), reverse=True):
+            if path.name == "_host.toml":
+                continue
+            path.rmdir() if path.is_dir() else path.unlink()
+        self._write_files(host_dir, files)
+
+    @staticmethod
+    def _write_files(host_dir: Path, files: dict[str, str | bytes]) -> None:
         for path, content in files.items():
             relative = path.lstrip("/")
             if not relative or relative.endswith("/"):
@@ -42,7 +61,3 @@ class LocalWeb:
                 target.write_bytes(content)
             else:
                 target.write_text(content, encoding="utf-8")
-        host_dir.mkdir(parents=True, exist_ok=True)
-        if host_toml:
-            (host_dir / "_host.toml").write_text(host_toml, encoding="utf-8")
-        return f"https://{host}"

@@ -67,7 +67,7 @@ def test_json_export_validates_against_the_published_schema(engine, schema):
 
     validate(document, schema)
     assert document["schema"] == SCHEMA_URL == schema["$id"]
-    assert document["schema_version"] == "1.0"
+    assert document["schema_version"] == "1.1"
     assert document["generator"]["name"] == "govscan"
 
 
@@ -143,6 +143,7 @@ def test_json_export_is_stable_between_two_runs(engine):
         "pages",
         "hosts",
         "findings",
+        "comparison",
     ]
 
 
@@ -255,7 +256,7 @@ def test_csv_header_and_one_row_per_finding(engine):
 
     assert text.splitlines()[0] == (
         "fingerprint,check_id,family,scope,result,severity,page_url,host,scenario,frame_url,selector,"
-        "subject,snippet,message_de,message_en,evidence_json"
+        "subject,snippet,message_de,message_en,evidence_json,change,group,review_decision,review_state,suppressed"
     )
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) - 1 == populated.findings

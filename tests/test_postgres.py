@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
-import psycopg
-import pytest
 from sqlmodel import select
 
 from scanner.run import scan_target
@@ -16,20 +10,6 @@ from scanner.store.models import Finding, Page
 
 from conftest import make_target
 from localweb import LocalWeb, page
-
-SERVER = os.environ.get("GOVSCAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    name = f"govscan_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_a_scan_is_stored_in_postgresql(

@@ -77,9 +77,16 @@ class VirtualHostServer:
     """Use as ``async with VirtualHostServer(root) as server:``; see ``connect_to()``."""
 
     def __init__(
-        self, root: Path = DEMO_SITE, *, http_port: int = 0, https_port: int = 0, ca: trustme.CA | None = None
+        self,
+        root: Path = DEMO_SITE,
+        *,
+        http_port: int = 0,
+        https_port: int = 0,
+        ca: trustme.CA | None = None,
+        address: str = "127.0.0.1",  # another loopback address (127.0.0.2) is another "server IP"
     ) -> None:
         self.root = root
+        self.address = address
         self._settings: dict[str, HostSettings] = {}
         self._tls_contexts: dict[str, ssl.SSLContext] = {}
         self.ca = ca or trustme.CA(organization_name="govscan local test CA")
@@ -130,12 +137,15 @@ class VirtualHostServer:
         """``--connect-to`` rules that send ports 80 and 443 of every served host here."""
         rules = []
         for host in hosts or self.hosts:
-            rules += [f"{host}:80:127.0.0.1:{self.http_port}", f"{host}:443:127.0.0.1:{self.https_port}"]
+            rules += [
+                f"{host}:80:{self.address}:{self.http_port}",
+                f"{host}:443:{self.address}:{self.https_port}",
+            ]
         return rules
 
     def connect_all(self) -> list[str]:
         """Rules that send ports 80 and 443 of every host name here: nothing reaches the internet."""
-        return [f":80:127.0.0.1:{self.http_port}", f":443:127.0.0.1:{self.https_port}"]
+        return [f":80:{self.address}:{self.http_port}", f":443:{self.address}:{self.https_port}"]
 
     async def _serve(self, scheme: str, port: int, tls: ssl.SSLContext | None) -> int:
         app = web.Application()
@@ -143,7 +153,7 @@ class VirtualHostServer:
         app.router.add_route("*", "/{path:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", port, ssl_context=tls)
+        site = web.TCPSite(runner, self.address, port, ssl_context=tls)
         await site.start()
         self._runners.append(runner)
         return site._server.sockets[0].getsockname()[1]  # the port the OS chose for port 0

@@ -66,7 +66,7 @@ def find_resumable(session: Session, target_row: Target) -> Scan | None:
     ).first()
     if scan is None:
         return None
-    if scan.status == ScanStatus.RUNNING and _still_running(scan):
+    if scan.status == ScanStatus.RUNNING and runner_alive(scan.runner_host, scan.runner_pid):
         raise ScanLookupError(
             f"scan {scan.id} of {target_row.name!r} is still running in process {scan.runner_pid}; "
             "stop it first or wait for it to finish"
@@ -74,11 +74,12 @@ def find_resumable(session: Session, target_row: Target) -> Scan | None:
     return scan
 
 
-def _still_running(scan: Scan) -> bool:
-    if scan.runner_host != socket.gethostname() or not scan.runner_pid or scan.runner_pid == os.getpid():
+def runner_alive(host: str | None, pid: int | None) -> bool:
+    """Whether another live process on this machine is the runner recorded as (host, pid)."""
+    if host != socket.gethostname() or not pid or pid == os.getpid():
         return False
     try:
-        os.kill(scan.runner_pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:

@@ -1,0 +1,152 @@
+"""``govscan status``: queue depth, running scans, last scan age per target, failures by class.
+
+Freshness is watched per target, not only as a queue length (GSA/site-scanning#1214): the age of
+the newest completed scan says whether a target's data is current. Works on SQLite (local
+runner, scheduler) and PostgreSQL; the queue exists only where procrastinate's tables do.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+from sqlalchemy import func, inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from scanner.distributed.tasks import SCAN_TASK
+from scanner.store.db import session
+from scanner.store.models import Scan, Target
+from scanner.store.scans import ScanStatus
+from scanner.store.schedule import ScheduleState, utc
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    name: str
+    schedule: str | None
+    last_scan_id: int | None
+    last_status: str | None
+    last_failure_class: str | None
+    last_completed_at: datetime | None
+    age_hours: float | None  # since the newest completed scan ended; None: never completed
+
+
+@dataclass(frozen=True)
+class RunningScan:
+    scan_id: int
+    target: str
+    started_at: datetime
+    runner: str
+
+
+@dataclass
+class Status:
+    queue: dict[str, int] | None  # None: no procrastinate tables (local mode)
+    running: list[RunningScan] = field(default_factory=list)
+    targets: list[TargetStatus] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)  # newest scan per target that failed, by class
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def collect_status(engine: Engine, now: datetime) -> Status:
+    status = Status(queue=_queue_depth(engine))
+    with session(engine) as db:
+        names = dict(db.exec(select(Target.id, Target.name)).all())
+        schedules = dict(db.exec(select(ScheduleState.target_id, ScheduleState.schedule)).all())
+        newest = _by_target(db, select(func.max(Scan.id)).group_by(Scan.target_id))
+        completed = _by_target(
+            db, select(func.max(Scan.id)).where(Scan.status == ScanStatus.COMPLETED).group_by(Scan.target_id)
+        )
+        running = db.exec(select(Scan).where(Scan.status == ScanStatus.RUNNING).order_by(Scan.id)).all()
+    for scan in running:
+        runner = f"{scan.runner_host}:{scan.runner_pid}"
+        status.running.append(RunningScan(scan.id, names[scan.target_id], utc(scan.started_at), runner))
+    for target_id, name in sorted(names.items(), key=lambda item: item[1]):
+        last, done = newest.get(target_id), completed.get(target_id)
+        done_at = utc(done.finished_at) if done and done.finished_at else None
+        status.targets.append(
+            TargetStatus(
+                name=name,
+                schedule=schedules.get(target_id),
+                last_scan_id=last.id if last else None,
+                last_status=last.status if last else None,
+                last_failure_class=last.failure_class if last else None,
+                last_completed_at=done_at,
+                age_hours=round((now - done_at).total_seconds() / 3600, 1) if done_at else None,
+            )
+        )
+    status.failures = dict(
+        Counter(
+            scan.failure_class or "unknown" for scan in newest.values() if scan.status == ScanStatus.FAILED
+        )
+    )
+    return status
+
+
+def _by_target(db, scan_ids) -> dict[int, Scan]:
+    return {scan.target_id: scan for scan in db.exec(select(Scan).where(Scan.id.in_(scan_ids))).all()}
+
+
+def _queue_depth(engine: Engine) -> dict[str, int] | None:
+    if not inspect(engine).has_table("procrastinate_jobs"):
+        return None
+    query = text(
+        """SELECT CASE WHEN status = 'todo' AND scheduled_at > now() THEN 'waiting_to_retry'
+                       ELSE status::text END AS state, count(*)
+             FROM procrastinate_jobs WHERE task_name = :task GROUP BY 1"""
+    )
+    with engine.connect() as connection:
+        counts = dict(connection.execute(query, {"task": SCAN_TASK}).all())
+    return {state: counts.get(state, 0) for state in ("todo", "waiting_to_retry", "doing", "failed")}
+
+
+def status_tables(status: Status) -> list[Table]:
+    """The status for a terminal: queue, running scans, targets, failures."""
+    tables = []
+    if status.queue is not None:
+        queue = Table(title="Warteschlange (Scan-Aufträge)")
+        for column in ("wartend", "wartet auf Wiederholung", "laufend", "gescheitert"):
+            queue.add_column(column, justify="right")
+        queue.add_row(
+            *(str(status.queue[state]) for state in ("todo", "waiting_to_retry", "doing", "failed"))
+        )
+        tables.append(queue)
+    running = Table(title=f"Laufende Scans: {len(status.running)}")
+    for column in ("Scan", "Ziel", "seit", "Prozess"):
+        running.add_column(column)
+    for scan in status.running:
+        running.add_row(str(scan.scan_id), scan.target, f"{scan.started_at:%Y-%m-%d %H:%M} UTC", scan.runner)
+    tables.append(running)
+    targets = Table(title="Ziele")
+    for column in (
+        "Ziel",
+        "Zeitplan",
+        "letzter Scan",
+        "Status",
+        "Fehlerklasse",
+        "Alter (h) des letzten vollständigen",
+    ):
+        targets.add_column(column)
+    for target in status.targets:
+        targets.add_row(
+            target.name,
+            target.schedule or "",
+            str(target.last_scan_id or ""),
+            target.last_status or "nie gescannt",
+            target.last_failure_class or "",
+            "" if target.age_hours is None else f"{target.age_hours:.1f}",
+        )
+    tables.append(targets)
+    failures = Table(title="Nicht prüfbar (neuester Scan je Ziel), nach Fehlerklasse")
+    failures.add_column("Fehlerklasse")
+    failures.add_column("Ziele", justify="right")
+    for failure_class, count in sorted(status.failures.items()):
+        failures.add_row(failure_class, str(count))
+    tables.append(failures)
+    return tables
