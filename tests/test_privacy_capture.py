@@ -21,12 +21,13 @@ def privacy_site(local_web: LocalWeb) -> str:
         "<h1>Start</h1>"
         '<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST1"></script>'
         '<script src="https://fp.tracker-beispiel.com/fp.js"></script>'
-        '<script>sessionStorage.setItem("eigene_sitzung", "1");</script>'
+        '<script>sessionStorage.setItem("eigene_sitzung", "1");'
+        'navigator.serviceWorker.register("/sw.js", {scope: "/"});</script>'
         '<iframe src="https://www.youtube.com/embed/abc/" title="Video"></iframe>'
     )
     return local_web.site(
         "www.privat-amt.de",
-        {"/": page(body, title="Start")},
+        {"/": page(body, title="Start"), "/sw.js": "self.addEventListener('fetch', () => {});"},
         host_toml='[headers]\n"Set-Cookie" = "PHPSESSID=3f9a1b; Path=/; HttpOnly"\n',
     )
 
@@ -96,6 +97,15 @@ def test_storage_writers_per_frame_origin(privacy_capture: PageCapture) -> None:
     assert {"origin": "https://www.privat-amt.de", "name": "tracker-db"} in evidence["indexeddb"]
     opened = evidence["indexeddb_opened"][0]
     assert opened["name"] == "tracker-db" and opened["script"].startswith("https://www.googletagmanager.com/")
+
+
+def test_service_worker_registration_and_its_registering_script(privacy_capture: PageCapture) -> None:
+    evidence = privacy_capture.extras["privacy"]
+    [registered] = evidence["service_workers_registered"]
+    assert registered["script_url"] == "https://www.privat-amt.de/sw.js"
+    assert registered["scope"] == "/" and registered["script"] == "https://www.privat-amt.de/"
+    assert {"origin": "https://www.privat-amt.de", "scope": "https://www.privat-amt.de/",
+            "script_url": "https://www.privat-amt.de/sw.js"} in evidence["service_workers"]  # fmt: skip
 
 
 def test_beacon_fired_on_page_exit_is_recorded(privacy_capture: PageCapture) -> None:

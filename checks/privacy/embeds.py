@@ -69,19 +69,7 @@ def _by_category(capture: PageCapture, context: CheckContext, categories: set[st
     ),
 )
 def remote_font(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for group in _by_category(capture, context, {"fonts"}):
-        yield Finding(
-            result=Result.FAIL,
-            message=Text(
-                de=f"Schriften von {group.vendor.name} ({len(group.requests)} Anfrage(n)).",
-                en=f"Fonts from {group.vendor.name} ({len(group.requests)} request(s)).",
-            ),
-            subject=group.vendor.id,
-            evidence={
-                "vendor": group.vendor.summary(),
-                "requests": requests_evidence(capture, group.requests),
-            },
-        )
+    yield from _files_from(capture, context, "fonts", ("Schriften von", "Fonts from"))
 
 
 @check(
@@ -111,12 +99,18 @@ def remote_font(capture: PageCapture, context: CheckContext) -> Iterator[Finding
     ),
 )
 def public_cdn(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for group in _by_category(capture, context, {"cdn"}):
+    yield from _files_from(capture, context, "cdn", ("Dateien von", "Files from"))
+
+
+def _files_from(capture: PageCapture, context: CheckContext, category: str, words: tuple[str, str]):
+    """One finding per vendor of ``category``, with its requests."""
+    for group in _by_category(capture, context, {category}):
+        count = len(group.requests)
         yield Finding(
             result=Result.FAIL,
             message=Text(
-                de=f"Dateien von {group.vendor.name} ({len(group.requests)} Anfrage(n)).",
-                en=f"Files from {group.vendor.name} ({len(group.requests)} request(s)).",
+                de=f"{words[0]} {group.vendor.name} ({count} Anfrage(n)).",
+                en=f"{words[1]} {group.vendor.name} ({count} request(s)).",
             ),
             subject=group.vendor.id,
             evidence={

@@ -17,7 +17,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import BrowserContext, Frame, Page, Response
 from playwright.async_api import Error as PlaywrightError
@@ -217,7 +217,7 @@ def _reported(reports: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[
         elif kind == "indexeddb":
             result["indexeddb_opened"].append({**where, "name": str(data.get("name"))})
         elif kind == "service_worker":
-            script_url = str(data.get("script") or "")
+            script_url = urljoin(frame, str(data.get("script") or ""))
             result["service_workers_registered"].append(
                 {**where, "script_url": redact_url(script_url), "scope": data.get("scope")}
             )
