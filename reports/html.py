@@ -40,6 +40,7 @@ from reports.queries import (
     load_scan_data,
     pages_in_reach,
 )
+from reports.security_view import SecurityView, build_security_view
 from scanner import PROJECT_URL, __version__
 from scanner.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
 from scanner.store.models import Finding, HostResult
@@ -192,6 +193,7 @@ class ReportView:
     families: list[FamilyView]
     generated: str
     project_url: str
+    security: SecurityView | None = None  # the "Sicherheit" section (reports/security_view.py)
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -291,6 +293,12 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         families=families,
         generated=texts["generated"].format(version=__version__, time=format_datetime(now)),
         project_url=PROJECT_URL,
+        security=build_security_view(
+            data.hosts,
+            scan.config_json.get("crawl", {}).get("tls_profile", "mozilla-intermediate"),
+            data.authority_level,
+            texts,
+        ),
     )
 
 

@@ -57,6 +57,7 @@ class CrawlSettings(BaseModel):
     drop_query_params: tuple[str, ...] = DEFAULT_DROP_QUERY_PARAMS
     connect_to: tuple[str, ...] = ()
     ca_bundle: Path | None = None
+    tls_profile: Literal["mozilla-intermediate", "mozilla-modern", "bsi"] = "mozilla-intermediate"
 
     def drops_query_param(self, name: str) -> bool:
         """Whether a query parameter is removed when normalising URLs (glob, case-insensitive)."""
@@ -159,6 +160,7 @@ def _crawl_fields(base: Path) -> dict[str, Parser]:
         "drop_query_params": v.list_of(v.non_empty_string),
         "connect_to": v.list_of(v.connect_to),
         "ca_bundle": v.existing_file(base),
+        "tls_profile": v.tls_profile,
     }
 
 

@@ -135,6 +135,18 @@ def authority_level(value: Any) -> str:
     raise Invalid(f"expected one of {choices}, got {describe(value)}")
 
 
+TLS_PROFILES = ("mozilla-intermediate", "mozilla-modern", "bsi")  # data in checks/security/data/tls_profiles
+
+
+def tls_profile(value: Any) -> str:
+    choices = ", ".join(f'"{name}"' for name in TLS_PROFILES)
+    if isinstance(value, str) and value in TLS_PROFILES:
+        return value
+    hint = suggestion(value.strip().lower(), TLS_PROFILES) if isinstance(value, str) else ""
+    shown = f'"{value}"' if isinstance(value, str) else describe(value)
+    raise Invalid(f"expected one of {choices}, got {shown}{hint}")
+
+
 def cron_schedule(value: Any) -> str:
     """A standard 5-field cron line; croniter also knows 6/7 fields, which we do not want here."""
     text = non_empty_string(value)

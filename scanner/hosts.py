@@ -7,8 +7,10 @@ cannot finish is stored as "not tested" with its failure class, never as a pass.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -25,6 +27,28 @@ from scanner.store.models import HostResult
 log = logging.getLogger(__name__)
 
 MAX_PROBES_AT_ONCE = 4
+MAX_CONNECTIONS_PER_SERVER = 2  # probes of one host share this; German federal servers refuse more
+
+
+class ConnectionBudget:
+    """At most ``size`` probe connections to one server at a time; a probe takes what it declares."""
+
+    def __init__(self, size: int) -> None:
+        self.size = self.free = size
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def take(self, connections: int) -> AsyncIterator[None]:
+        wanted = min(max(connections, 1), self.size)
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.free >= wanted)
+            self.free -= wanted
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self.free += wanted
+                self._changed.notify_all()
 
 
 class HostProbeRunner:
@@ -46,6 +70,10 @@ class HostProbeRunner:
         self.registry = registry
         self.on_findings = on_findings
         self._limit = asyncio.Semaphore(MAX_PROBES_AT_ONCE)
+        self._persist = {probe.name: probe.persist for probe in probes if probe.persist}
+        self._budgets: dict[str, ConnectionBudget] = defaultdict(
+            lambda: ConnectionBudget(MAX_CONNECTIONS_PER_SERVER)
+        )
         self._tasks: dict[tuple[str, int, str], asyncio.Task] = {}
         with session(engine) as db:  # a resumed scan does not probe a host twice
             done = db.exec(
@@ -85,7 +113,7 @@ class HostProbeRunner:
                 )
 
     async def _run(self, probe: HostProbe, host: str) -> None:
-        async with self._limit:
+        async with self._budgets[host].take(probe.connections), self._limit:
             try:
                 result = await probe.run(host, probe.port, self.client)
             except asyncio.CancelledError:
@@ -118,6 +146,9 @@ class HostProbeRunner:
                     data=result.data,
                 )
             )
+            persist = self._persist.get(result.probe)
+            if persist is not None and result.ok:
+                persist(db, self.scan_id, result)
             add_findings(db, self.scan_id, None, outcome)
             db.commit()
         self._done.add((result.host, result.port, result.probe))

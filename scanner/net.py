@@ -128,13 +128,23 @@ class NetClient:
         follow_redirects: bool = True,
         max_bytes: int = DEFAULT_MAX_BYTES,
         headers: dict[str, str] | None = None,
+        verify_tls: bool = True,
     ) -> HttpResponse | HttpFailure:
-        """One request; never raises for network trouble, returns an HttpFailure with its class."""
+        """One request; never raises for network trouble, returns an HttpFailure with its class.
+
+        ``verify_tls=False`` is for probes that must see what a site sends even when its
+        certificate is not trusted (the finding is then about the certificate).
+        """
         if self._session is None:
             raise RuntimeError("NetClient is not open; use 'async with NetClient(...)'")
         try:
             async with self._session.request(
-                method, url, allow_redirects=follow_redirects, max_redirects=10, headers=headers
+                method,
+                url,
+                allow_redirects=follow_redirects,
+                max_redirects=10,
+                headers=headers,
+                **({} if verify_tls else {"ssl": False}),
             ) as response:
                 body, truncated = b"", False
                 if method != "HEAD":

@@ -113,6 +113,7 @@ class CheckContext:
     first_party: FirstPartySet
     authority_level: str | None = None
     tags: tuple[str, ...] = ()
+    tls_profile: str = "mozilla-intermediate"  # the TLS profile whose deviations are findings
 
 
 class SiteEvidence(Protocol):

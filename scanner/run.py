@@ -155,7 +155,9 @@ class ScanRun:
         self.registry = registry
         self.on_progress = on_progress or (lambda progress: None)
         self.first_party = target.first_party
-        self.context = CheckContext(target.name, self.first_party, target.authority_level, target.tags)
+        self.context = CheckContext(
+            target.name, self.first_party, target.authority_level, target.tags, target.crawl.tls_profile
+        )
         self.scope = CrawlScope(self.first_party, target.include, target.exclude)
         self.frontier = Frontier(
             scan.id, self.scope, max_depth=target.max_depth, drop_params=target.crawl.drop_query_params

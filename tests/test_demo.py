@@ -12,10 +12,12 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from scanner.store.db import open_database, session
-from scanner.store.models import Cookie, Page
+from scanner.store.models import Cookie, HostResult, Page
+from scanner.store.security import HeaderGrade
 
 GOVSCAN = str(Path(sys.executable).with_name("govscan"))
 PORTAL = "https://www.landkreis-beispielhausen.de"
+TOURISM_HOST = "beispielhausen-entdecken.de"
 
 
 def govscan(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -80,6 +82,59 @@ def test_demo_faults_from_the_answer_key_are_found(demo: dict) -> None:
     assert [(finding["host"], finding["evidence"]["problem"]) for finding in redirects] == [
         ("www.landkreis-beispielhausen.de", "no-redirect")  # the tourism site redirects properly
     ]
+
+
+def test_demo_security_grade_tls_and_content_faults(demo: dict) -> None:
+    engine = open_database(demo["db"])
+    with session(engine) as db:
+        grades = {
+            row.host: (row.score, row.grade, row.algorithm_version) for row in db.exec(select(HeaderGrade))
+        }
+        tls = {row.host: row for row in db.exec(select(HostResult).where(HostResult.probe == "tls"))}
+    portal_host = PORTAL.split("//")[1]
+    assert grades == {portal_host: (0, "F", 5), TOURISM_HOST: (115, "A+", 5)}  # S14
+    assert set(tls) == {portal_host, TOURISM_HOST} and all(row.ok for row in tls.values())  # S15
+
+    result = govscan("export", "--format", "json", "--db", demo["db"])
+    findings = [item for item in json.loads(result.stdout)["findings"] if item["family"] == "security"]
+
+    def subjects(check_id: str) -> set[str]:
+        return {item["subject"] for item in findings if item["check_id"] == check_id}
+
+    assert not [item for item in findings if item["check_id"].startswith("security.tls.")]  # S15
+    assert not [item for item in findings if TOURISM_HOST in (item["host"] or item["page_url"] or "")]
+    assert subjects("security.security-txt") == {"location", "expired", "no_canonical_match"}  # S12, S13
+    assert subjects("security.version-banner") == {
+        "Server: Apache/2.4.41 (Ubuntu)",
+        "X-Powered-By: PHP/7.4.3",
+    }
+    assert subjects("security.cookie-flags") == {"cookie:PHPSESSID", "cookie:lang"}  # S08
+    mixed = {
+        (item["page_url"], item["evidence"]["kind"])
+        for item in findings
+        if item["check_id"] == "security.mixed-content"
+    }
+    assert mixed == {(f"{PORTAL}/veranstaltungen/", "passive"), (f"{PORTAL}/kontakt/", "form")}  # S09, S11
+    sri = {item["subject"]: item["result"] for item in findings if item["check_id"] == "security.sri-missing"}
+    assert sri == {
+        "https://cdn.jsdelivr.net/npm/demo-slider@1.0.0/slider.min.js": "fail",  # S10
+        "https://www.googletagmanager.com/gtag/js": "review",  # a dynamic tag: SRI not applicable
+    }
+    assert subjects("security.http-headers") == {
+        "content-security-policy",
+        "cookies",
+        "redirection",
+        "strict-transport-security",
+        "subresource-integrity",
+        "x-content-type-options",
+        "x-frame-options",
+    }  # S02-S06, S08 as the grade's tests
+
+    report = BeautifulSoup(Path(demo["outcome"]["report"]).read_text(encoding="utf-8"), "lxml")
+    section = " ".join(report.find(id="security").get_text(" ").split())
+    assert (
+        "Note F (0 Punkte, Algorithmus v5)" in section and "Note A+ (115 Punkte, Algorithmus v5)" in section
+    )
 
 
 def test_demo_crawl_obeys_robots_records_documents_and_keeps_third_party_cookies(demo: dict) -> None:

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from scanner.evidence import HostProbeResult
 from scanner.net import NetClient
 
 ProbeFn = Callable[[str, int, NetClient], Awaitable[HostProbeResult]]
+# Stores what a probe derived beyond its HostResult row (e.g. the header grade), in the same transaction.
+PersistFn = Callable[[Session, int, HostProbeResult], None]
 
 
 @dataclass(frozen=True)
@@ -22,22 +26,25 @@ class HostProbe:
     port: int  # the port probed on every first-party host (80: plain HTTP, 443: TLS)
     connections: int  # the most connections the probe opens to one server at a time
     run: ProbeFn
+    persist: PersistFn | None = None
 
 
 PROBES: dict[str, HostProbe] = {}
 
 
-def host_probe(name: str, *, port: int, connections: int = 1) -> Callable[[ProbeFn], ProbeFn]:
+def host_probe(
+    name: str, *, port: int, connections: int = 1, persist: PersistFn | None = None
+) -> Callable[[ProbeFn], ProbeFn]:
     def register(function: ProbeFn) -> ProbeFn:
         if name in PROBES:
             raise ValueError(f"host probe {name!r} is registered twice")
-        PROBES[name] = HostProbe(name, port, connections, function)
+        PROBES[name] = HostProbe(name, port, connections, function, persist)
         return function
 
     return register
 
 
 def load_all_probes() -> dict[str, HostProbe]:
-    from scanner.probes import http_redirect  # noqa: F401  (registers itself)
+    from scanner.probes import http_headers, http_redirect, security_txt, tls  # noqa: F401  (register themselves)
 
     return PROBES

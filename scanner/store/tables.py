@@ -9,6 +9,7 @@ TABLE_MODULES = (
     "scanner.store.models",
     "scanner.store.reviews",  # review decisions
     "scanner.store.schedule",  # scheduler state
+    "scanner.store.security",  # HTTP header grade per host
 )
 
 for _module in TABLE_MODULES:
