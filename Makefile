@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.govscan-installed
 
-.PHONY: setup browser demo test lint format clean
+.PHONY: setup browser test-fixtures demo test lint format clean
 
 setup: $(STAMP) browser
 
@@ -20,7 +20,10 @@ browser: $(STAMP)
 demo: setup
 	$(BIN)/govscan demo
 
-test: setup lint
+test-fixtures:
+	@scripts/ensure-npm-fixtures.sh .test-cache/npm
+
+test: setup lint test-fixtures
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -32,4 +35,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) govscan-reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) govscan-reports .pytest_cache .ruff_cache .test-cache

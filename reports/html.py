@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy.engine import Engine
 
 from reports.accessibility_view import AccessibilitySection, build_accessibility_section
+from reports.dpo import DpoView, build_dpo_view
 from reports.evidence_view import EvidenceNode, shape_evidence
 from reports.labels import LANGUAGES, Texts
 from reports.queries import (
@@ -211,7 +212,8 @@ def render_scan_report(
 ) -> Path:
     """Write ``out_dir/govscan-scan-<id>-<target-slug>.html`` (``-en.html`` in English); return the path."""
     data = load_scan_data(engine, scan_id)
-    html = render_report_html(data, language, registry=registry, now=now)
+    dpo = build_dpo_view(engine, scan_id, language)
+    html = render_report_html(data, language, registry=registry, now=now, dpo=dpo)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / report_file_name(data.scan.id, data.target_name, language)
@@ -225,6 +227,7 @@ def render_report_html(
     *,
     registry: CheckRegistry | None = None,
     now: datetime | None = None,
+    dpo: DpoView | None = None,
 ) -> str:
     if language not in LANGUAGES:
         raise ValueError(
@@ -232,7 +235,7 @@ def render_report_html(
         )
     registry = registry if registry is not None else load_all_checks()
     view = build_view(data, registry, language, now or datetime.now(UTC))
-    return template_environment().get_template("report.html.j2").render(report=view, L=view.labels)
+    return template_environment().get_template("report.html.j2").render(report=view, L=view.labels, dpo=dpo)
 
 
 def report_file_name(scan_id: int, target_name: str, language: str = "de") -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
 from scanner import user_agent_suffix
+from scanner.browser_features import privacy_flags
 from scanner.network import NetworkSettings
 from scanner.trust import make_chromium_home
 
@@ -66,7 +67,7 @@ def find_chromium(playwright: Playwright | None = None) -> Path:
 
 
 def chromium_flags(network: NetworkSettings) -> list[str]:
-    flags = list(QUIET_BROWSER_FLAGS)
+    flags = [*QUIET_BROWSER_FLAGS, *privacy_flags()]
     rules = network.host_map.chromium_host_resolver_rules()
     if rules:
         flags.append(f"--host-resolver-rules={rules}")

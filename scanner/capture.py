@@ -45,11 +45,12 @@ class CaptureSettings:
     settle_quiet: float = 0.5  # seconds without network activity that count as settled
     settle_cap: float = 5.0  # never settle longer than this after load
     reading_allowance: float = 15.0  # seconds to read DOM, storage and cookies of a settled page
+    exit_window: float = 1.5  # seconds to record what the page sends when it is left (beacons)
 
     @property
     def hard_limit(self) -> float:
         """Seconds after which a visit is abandoned, whatever the browser is doing."""
-        return self.page_timeout + self.settle_cap + self.reading_allowance
+        return self.page_timeout + self.settle_cap + self.reading_allowance + 2 * self.exit_window
 
 
 async def capture_page(
@@ -66,7 +67,9 @@ async def capture_page(
     answering must cost one page (recorded as a timeout), never the scan.
     """
     active = for_scenario(collectors, scenario)
-    hard_limit = settings.hard_limit + sum(collector.time_allowance for collector in active)
+    hard_limit = settings.hard_limit + sum(
+        collector.time_allowance + getattr(collector, "before_visit_allowance", 0.0) for collector in active
+    )
     context = await browser.new_context()
     try:
         return await asyncio.wait_for(_visit(context, url, scenario, settings, active), timeout=hard_limit)
@@ -94,7 +97,13 @@ async def _visit(
             await collector.prepare(context, page)
         except Exception as error:
             extras[collector.name] = _collector_error(collector, "prepare", error)
-    recorder.reset_clock()
+    for collector in collectors:
+        if hasattr(collector, "before_visit") and collector.name not in extras:
+            try:  # e.g. answer the consent banner; what this loads is not part of the capture
+                await collector.before_visit(page, url, scenario, settings)
+            except Exception as error:
+                extras[collector.name] = _collector_error(collector, "before_visit", error)
+    recorder.forget()
     try:
         response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
     except (PlaywrightError, PlaywrightTimeout) as error:
@@ -114,7 +123,40 @@ async def _visit(
                 evidence = await _collect(collector, page, capture)
                 if evidence is not None:  # None: the collector skipped this page
                     extras[collector.name] = evidence
+        left_page = await _leave_page(page, recorder, settings)
+        capture = replace(capture, requests=recorder.records(), timings=replace(timings, left_page=left_page))
     return replace(capture, extras=extras)
+
+
+async def _leave_page(page: Page, recorder: NetworkRecorder, settings: CaptureSettings) -> float | None:
+    """Let the page believe it is being left, and record what it sends: unload beacons.
+
+    Requests that a page sends while it is really unloading (keepalive, sendBeacon) leave from a
+    renderer that DevTools and Playwright no longer follow, so they would be lost. Instead every
+    frame first gets the events a page sees when a visitor leaves (visibilitychange to hidden,
+    pagehide) while it is still observed; then the tab goes to about:blank. None if that failed.
+    """
+    left_at = recorder.elapsed_ms()
+    await asyncio.gather(*(_dispatch_exit_events(frame) for frame in page.frames))
+    await recorder.wait_until_quiet(min(settings.settle_quiet, settings.exit_window), settings.exit_window)
+    try:
+        await page.goto("about:blank", timeout=settings.exit_window * 1000)
+    except (PlaywrightError, PlaywrightTimeout):
+        return None
+    return left_at
+
+
+_EXIT_EVENTS = """() => {
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+  Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+  window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+}"""
+
+
+async def _dispatch_exit_events(frame) -> None:
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        await asyncio.wait_for(frame.evaluate(_EXIT_EVENTS), timeout=1.0)
 
 
 async def _collect(collector: PageCollector, page: Page, capture: PageCapture) -> Any:

@@ -27,6 +27,7 @@ from scanner.config_accessibility import (
     accessibility_settings,
 )
 from scanner.config_errors import ConfigError, ConfigProblem, Section, SourceMap, syntax_problem
+from scanner.consent_settings import ConsentSettings, consent_settings
 from scanner.scope import FirstPartySet
 
 __all__ = [
@@ -88,6 +89,7 @@ class TargetConfig(BaseModel):
     schedule: str | None = None
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     accessibility: AccessibilitySettings = Field(default_factory=AccessibilitySettings)
+    consent: ConsentSettings = Field(default_factory=ConsentSettings)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict of the whole resolved target (lists, paths as strings)."""
@@ -181,6 +183,7 @@ TARGET_FIELDS: dict[str, Parser] = {
     "authority_level": v.authority_level,
     "tags": v.list_of(v.non_empty_string),
     "schedule": v.cron_schedule,
+    "consent": consent_settings,
 }
 REQUIRED_TARGET_FIELDS = ("name", "start_urls", "authority_level")
 CRAWL_KEYS = tuple(_crawl_fields(Path()))

@@ -144,6 +144,7 @@ class Timings:
     settled: float | None = None
     total: float | None = None
     load_timed_out: bool = False
+    left_page: float | None = None  # when the page was left for about:blank; later requests fired on exit
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,11 @@ class PageCapture:
     tls: TlsDetails | None = None
     timings: Timings = field(default_factory=Timings)
     extras: dict[str, Any] = field(default_factory=dict)  # page collectors' evidence, by collector name
+
+    def fired_on_exit(self, request: RequestRecord) -> bool:
+        """Whether a request started after the page was left (unload beacons, keepalive fetches)."""
+        left = self.timings.left_page
+        return left is not None and request.started_ms is not None and request.started_ms >= left
 
     def header(self, name: str) -> str | None:
         """The first value of a response header of the main document, or None."""

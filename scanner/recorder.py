@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from typing import Any
 
 from playwright.async_api import BrowserContext, CDPSession, ConsoleMessage, Page, Request, Response
@@ -31,10 +31,10 @@ class NetworkRecorder:
         self.started = time.monotonic()
         self.last_activity = self.started
         self.in_flight = 0
-        self._requests: list[tuple[Request, float]] = []
+        self._requests: list[tuple[Request, float, str | None]] = []  # with the frame's URL at that time
         self._responses: dict[Request, Response] = {}
         self._failures: dict[Request, str] = {}
-        self._initiators: dict[str, deque[Initiator]] = defaultdict(deque)
+        self._initiators: dict[str, list[Initiator]] = defaultdict(list)
         self._remote_addresses: dict[str, str] = {}
         self.console: list[ConsoleRecord] = []
         context.on("request", self._on_request)
@@ -57,6 +57,16 @@ class NetworkRecorder:
     def reset_clock(self) -> None:
         self.started = self.last_activity = time.monotonic()
 
+    def forget(self) -> None:
+        """Drop what was recorded so far (a preparatory load) and restart the clock."""
+        self._requests.clear()
+        self._responses.clear()
+        self._failures.clear()
+        self._initiators.clear()
+        self.console.clear()
+        self.in_flight = 0
+        self.reset_clock()
+
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.started) * 1000
 
@@ -78,7 +88,10 @@ class NetworkRecorder:
         self._touch()
         self.in_flight += 1
         if len(self._requests) < MAX_REQUESTS:
-            self._requests.append((request, self.elapsed_ms()))
+            # The frame's URL now (a later navigation changes it); a document is its frame's URL.
+            frame = _frame_of(request)
+            frame_url = request.url if request.is_navigation_request() else frame.url if frame else None
+            self._requests.append((request, self.elapsed_ms(), frame_url))
 
     def _on_response(self, response: Response) -> None:
         self._touch()
@@ -128,19 +141,22 @@ class NetworkRecorder:
     def records(self) -> tuple[RequestRecord, ...]:
         main_frame = self.page.main_frame
         records = []
-        for request, started_ms in self._requests:
+        seen: dict[str, int] = defaultdict(int)  # the n-th request of a URL gets the n-th initiator
+        for request, started_ms, frame_url in self._requests:
             response = self._responses.get(request)
             frame = _frame_of(request)
-            queue = self._initiators.get(request.url)
+            initiators = self._initiators.get(request.url) or ()
+            index = seen[request.url]
+            seen[request.url] += 1
             records.append(
                 RequestRecord(
                     url=request.url,
                     method=request.method,
                     resource_type=request.resource_type,
-                    frame_url=frame.url if frame else None,
+                    frame_url=frame_url,
                     is_main_frame=frame is main_frame,
                     is_navigation=request.is_navigation_request(),
-                    initiator=queue.popleft() if queue else None,
+                    initiator=initiators[index] if index < len(initiators) else None,
                     status=response.status if response else None,
                     mime_type=_mime(response),
                     remote_address=self._remote_addresses.get(request.url),

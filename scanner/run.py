@@ -19,10 +19,13 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from checks.privacy.vendors import vendor_registry
 from scanner.browser import ScanBrowser, launch_browser
+from scanner.browser_features import privacy_configuration
 from scanner.capture import CaptureSettings, capture_page
 from scanner.checking import run_page_checks, run_site_checks
 from scanner.collectors import for_target, load_all_collectors
+from scanner.collectors.consent import AUTOCONSENT_VERSION
 from scanner.config import TargetConfig
 from scanner.crawl.documents import probe_document
 from scanner.crawl.frontier import Discovered, Frontier
@@ -41,6 +44,7 @@ from scanner.net import NetClient
 from scanner.network import NetworkSettings
 from scanner.probes import load_all_probes
 from scanner.registry import CheckContext, CheckRegistry, Scope, load_all_checks
+from scanner.scenarios import ScenarioVisit, scenario_visits
 from scanner.scope import CrawlScope
 from scanner.site_evidence import StoredSiteEvidence
 from scanner.store.db import session
@@ -197,6 +201,7 @@ class ScanRun:
         try:
             await self._prepare_frontier()
             await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
+            await self._visit_consent_scenarios()
             await self.probes.finish(timeout=max(self.deadline - time.monotonic(), 30.0))
             self._run_site_checks()
             return self._finish()
@@ -222,6 +227,9 @@ class ScanRun:
                 "chromium": browser.version,
                 "playwright": package_version("playwright"),
                 "user_agent": browser.user_agent,
+                "browser_configuration": privacy_configuration(),
+                "vendor_registry": vendor_registry().record(),
+                "autoconsent": AUTOCONSENT_VERSION,
                 "checks": sorted(check.id for check in self.registry),
                 "fingerprint": FINGERPRINT_RECIPE,
                 "datasets": versions_in_use(),
@@ -372,25 +380,59 @@ class ScanRun:
             )
         return capture
 
+    async def _visit_consent_scenarios(self) -> None:
+        """The homepage and a sample again, in fresh contexts, after "reject" and after "accept"."""
+        consent = self.target.consent
+        if not consent.enabled or time.monotonic() >= self.deadline:
+            return
+        visits = scenario_visits(self.engine, self.scan_id, self.target.start_urls, consent.sample_pages)
+        limit = asyncio.Semaphore(self.target.crawl.concurrency)
+
+        async def visit(planned: ScenarioVisit) -> None:
+            async with limit:
+                if time.monotonic() >= self.deadline:
+                    return
+                self.in_flight += 1
+                try:
+                    capture = await capture_page(
+                        self.browser,
+                        planned.url,
+                        scenario=planned.scenario,
+                        settings=self.capture_settings,
+                        collectors=self.collectors,
+                    )
+                    self._save(capture, depth=planned.depth)
+                finally:
+                    self.in_flight -= 1
+
+        await asyncio.gather(*(visit(planned) for planned in visits))
+
     def _store(self, item: FrontierItem, capture: PageCapture) -> None:
+        self._save(capture, depth=item.depth, referrer=item.discovered_from, frontier_item=item)
+
+    def _save(
+        self,
+        capture: PageCapture,
+        *,
+        depth: int,
+        referrer: str | None = None,
+        frontier_item: FrontierItem | None = None,
+    ) -> None:
         outcome = run_page_checks(capture, self.context, self.registry)
         with session(self.engine) as db:
             page = add_page(
-                db,
-                self.scan_id,
-                capture,
-                first_party=self.first_party,
-                depth=item.depth,
-                referrer=item.discovered_from,
+                db, self.scan_id, capture, first_party=self.first_party, depth=depth, referrer=referrer
             )
             add_findings(db, self.scan_id, page.id, outcome)
-            if capture.is_testable and capture.kind is PageKind.HTML:
-                self.frontier.add(db, self._discovered(item, capture))
-            stored = db.get(FrontierItem, item.id)
-            stored.state = "done"
+            if frontier_item is not None:
+                if capture.is_testable and capture.kind is PageKind.HTML:
+                    self.frontier.add(db, self._discovered(frontier_item, capture))
+                stored = db.get(FrontierItem, frontier_item.id)
+                stored.state = "done"
+                db.add(stored)
             scan = db.get(Scan, self.scan_id)
             scan.active_seconds = self.active_before + (time.monotonic() - self.started)
-            db.add_all([stored, scan])
+            db.add(scan)
             db.commit()
             self.progress.queued = self.frontier.count(db, "queued")
         self._count_page(capture, len(outcome.findings))

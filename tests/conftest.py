@@ -75,6 +75,8 @@ def make_target(
     crawl = {**FAST_CRAWL, **options.pop("crawl", {})}
     # The keyboard walk and reflow test cost about a second per page: only tests that want them say so.
     options["accessibility"] = {"interaction_pages": 0, **options.get("accessibility", {})}
+    # The "rejected"/"accepted" visits cost seconds per page: only tests that ask for them get them.
+    options.setdefault("consent", {"enabled": False})
     return TargetConfig(
         name=name,
         start_urls=tuple(start_urls),

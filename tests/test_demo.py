@@ -211,3 +211,54 @@ def test_demo_accessibility_faults_from_the_answer_key_are_found(demo: dict) -> 
     assert [f["check_id"] for f in tourism if f["family"] == "accessibility" and f["result"] == "fail"] == []
     axe = exported["scan"]["engine_versions"]["axe-core"]
     assert axe["version"] == "4.12.1" and axe["wcag_version"] == "2.1"
+
+
+def test_demo_privacy_faults_and_consent_scenarios(demo: dict) -> None:
+    findings = json.loads(govscan("export", "--format", "json", "--db", demo["db"]).stdout)["findings"]
+
+    def subjects(check_id: str) -> set[str]:
+        return {finding["subject"] for finding in findings if finding["check_id"] == check_id}
+
+    assert {"google-tag-manager", "google-analytics"} <= subjects(
+        "privacy.tracker-before-consent"
+    )  # P01, P03
+    assert "_ga@landkreis-beispielhausen.de" in subjects("privacy.identifier-cookie-before-consent")  # P02
+    ga = next(
+        finding
+        for finding in findings
+        if finding["check_id"] == "privacy.identifier-cookie-before-consent"
+        and finding["subject"].startswith("_ga@")
+    )
+    assert ga["evidence"]["set_by_third_party_script"] is True
+    assert ga["evidence"]["setter_vendor"]["id"] == "google-tag-manager"
+    assert subjects("privacy.remote-font") == {"google-fonts"}  # P04
+    assert subjects("privacy.embed-without-consent") == {"youtube"}  # P05
+    assert subjects("privacy.public-cdn") == {"jsdelivr"}  # P07
+    assert subjects("privacy.analytics-tag") == {"google-analytics-4"}
+    assert [f["page_url"] for f in findings if f["check_id"] == "privacy.form-over-http"] == [
+        f"{PORTAL}/kontakt/"
+    ]
+    # P08: after "Nur notwendige Cookies" the tag manager still loads, Google Analytics does not
+    assert subjects("privacy.tracking-after-reject") == {"google-tag-manager"}
+    assert subjects("privacy.consent-gates-nothing") == set()
+    assert {"google-analytics", "google-fonts", "youtube"} <= subjects("privacy.third-country-recipient")
+    assert "jsdelivr" not in subjects("privacy.third-country-recipient")  # an EU company
+
+
+def test_demo_report_has_the_dpo_section(demo: dict) -> None:
+    document = BeautifulSoup(Path(demo["outcome"]["report"]).read_text(encoding="utf-8"), "lxml")
+    section = document.find(id="dpo")
+    assert section.find("h2").get_text() == "Datenschutz: Empfänger und Einwilligung"
+    consent = section.find(id="dpo-consent")
+    assert "german-text" in consent.get_text() and "beantwortet" in consent.get_text()
+    assert section.find("img")["src"].startswith("data:image/jpeg;base64,")
+    comparison = {
+        row.th.get_text(): [cell.get_text() for cell in row.find_all("td")]
+        for row in section.find(id="dpo-comparison").find("tbody").find_all("tr")
+    }
+    assert comparison["Google Analytics"] == ["ja", "nein", "ja"]  # respected
+    assert comparison["Google Tag Manager"] == ["ja", "ja", "ja"]  # ignored
+    vendors = {row.th.get_text(): row for row in section.find(id="dpo-vendors").find("tbody").find_all("tr")}
+    tag_manager = [cell.get_text() for cell in vendors["Google Tag Manager"].find_all("td")]
+    assert tag_manager[0] == "Google LLC" and tag_manager[1] == "US (Drittland)"
+    assert "Cookie _ga (.landkreis-beispielhausen.de)" in tag_manager[6]

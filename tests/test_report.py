@@ -76,6 +76,7 @@ def test_german_report_is_one_file_named_after_scan_and_target(engine, tmp_path)
         "Befunde: Barrierefreiheit",
         "Befunde: Datenschutz",
         "Befunde: Sicherheit",
+        "Datenschutz: Empfänger und Einwilligung",
     ]
     assert "Seitenlimit erreicht (max_pages)" in html
     assert "12 min 34 s" in html

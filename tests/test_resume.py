@@ -34,6 +34,8 @@ concurrency = 2
 settle_quiet = 0.1
 settle_cap = 1
 interaction_pages = 0
+[target.consent]
+enabled = false
 """,
         encoding="utf-8",
     )

@@ -40,6 +40,12 @@ class PageCollector(Protocol):
     # Optional: ``for_target(target) -> PageCollector`` returns a copy configured for one scan
     # (settings from targets.toml, per-scan state such as a sample counter).
 
+    # Optional, see the consent collector:
+    # ``async def before_visit(self, page, url, scenario, settings)`` runs after ``prepare`` and
+    # may load the page once (to answer a consent banner); the capture then starts afresh.
+    # ``before_visit_allowance`` (seconds) adds to the visit's hard limit.
+    # ``for_target(target) -> PageCollector`` returns a collector configured for one target.
+
 
 COLLECTORS: dict[str, PageCollector] = {}
 
@@ -54,13 +60,19 @@ def register_collector(collector: PageCollector) -> PageCollector:
 def load_all_collectors() -> list[PageCollector]:
     """Import the collector modules (each registers itself) and return them in a stable order."""
     # Families add one import line here for their collector module.
-    from scanner.collectors import accessibility_axe, accessibility_dom, accessibility_interaction  # noqa: F401
+    from scanner.collectors import (  # noqa: F401
+        accessibility_axe,
+        accessibility_dom,
+        accessibility_interaction,
+        consent,
+        privacy,
+    )
 
     return [COLLECTORS[name] for name in sorted(COLLECTORS)]
 
 
 def for_target(collectors: Iterable[PageCollector], target: TargetConfig) -> list[PageCollector]:
-    """Each collector as configured for one scan's target (those without ``for_target`` as they are)."""
+    """Each collector as configured for one scan's target (recipes and other per-target settings)."""
     return [
         collector.for_target(target) if hasattr(collector, "for_target") else collector
         for collector in collectors

@@ -1,7 +1,8 @@
 /* Cookie-Hinweis – Landkreis Beispielhausen (selbst gehostet, v2.3)
-   Fiktives Demo-Portal (govscan). Absichtlicher Fehler: Die Auswahl wird zwar
-   gespeichert, aber Google Analytics, Google Fonts und YouTube werden bereits
-   beim ersten Seitenaufruf geladen – unabhängig von der Entscheidung. */
+   Fiktives Demo-Portal (govscan). Absichtliche Fehler: Vor jeder Entscheidung
+   laufen Google Analytics, Google Fonts und YouTube bereits. Nach „Nur notwendige
+   Cookies“ unterbleibt zwar die Messung (der Tag liest bh_consent), das Skript des
+   Tag-Managers, Google Fonts und YouTube werden aber weiter geladen. */
 (function () {
   'use strict';
   var NAME = 'bh_consent';

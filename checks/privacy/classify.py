@@ -1,0 +1,96 @@
+"""Shared judgement for the privacy checks: the vendor of a request, and what looks like an identifier."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from checks.privacy.vendors import Vendor, vendor_registry
+from scanner.evidence import CookieRecord, PageCapture, RequestRecord
+from scanner.redact import redact_url
+from scanner.registry import CheckContext
+
+MIN_IDENTIFIER_LENGTH = 10
+MIN_IDENTIFIER_ENTROPY = 3.0  # bits per character; "necessary" or "de" stay below, client ids above
+ONE_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class VendorRequests:
+    vendor: Vendor | None  # None: a third party the registry does not know
+    host: str
+    requests: tuple[RequestRecord, ...]
+
+    @property
+    def subject(self) -> str:
+        return self.vendor.id if self.vendor else self.host
+
+
+def third_party_by_vendor(capture: PageCapture, context: CheckContext) -> list[VendorRequests]:
+    """Third-party requests grouped by vendor (unknown hosts grouped by host), in a stable order."""
+    groups: dict[str, list[RequestRecord]] = {}
+    vendors: dict[str, Vendor | None] = {}
+    for request in capture.requests:
+        if not context.first_party.is_third_party_url(request.url):
+            continue
+        vendor = vendor_registry().lookup_url(request.url)
+        key = vendor.id if vendor else request.host
+        groups.setdefault(key, []).append(request)
+        vendors[key] = vendor
+    return [
+        VendorRequests(vendors[key], requests[0].host, tuple(requests))
+        for key, requests in sorted(groups.items())
+    ]
+
+
+def vendors_of_hosts(hosts: Iterable[str], context: CheckContext) -> Iterator[tuple[str, Vendor | None]]:
+    for host in hosts:
+        if not context.first_party.contains_host(host):
+            yield host, vendor_registry().lookup_host(host)
+
+
+def requests_evidence(capture: PageCapture, requests: Iterable[RequestRecord], limit: int = 10) -> list[dict]:
+    """Request URL with query values hashed, type, initiator, frame, and whether it fired on exit."""
+    evidence = []
+    for request in list(requests)[:limit]:
+        initiator = request.initiator
+        evidence.append(
+            {
+                "url": redact_url(request.url),
+                "resource_type": request.resource_type,
+                "initiator": redact_url(initiator.url) if initiator and initiator.url else None,
+                "initiator_type": initiator.type if initiator else None,
+                "frame_url": redact_url(request.frame_url) if request.frame_url else None,
+                "on_page_exit": capture.fired_on_exit(request),
+            }
+        )
+    return evidence
+
+
+def entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    return -sum(count / len(value) * math.log2(count / len(value)) for count in counts.values())
+
+
+def looks_like_identifier(value: str) -> bool:
+    return len(value) >= MIN_IDENTIFIER_LENGTH and entropy(value) >= MIN_IDENTIFIER_ENTROPY
+
+
+def cookie_lifetime(cookie: CookieRecord, setter: dict | None, now: float | None = None) -> float | None:
+    """Seconds the cookie lives: from its setter's Max-Age/Expires, else from the jar's expiry."""
+    if setter and setter.get("lifetime_seconds") is not None:
+        return float(setter["lifetime_seconds"])
+    if cookie.expires is None:
+        return None
+    return cookie.expires - (now if now is not None else time.time())
+
+
+def cookie_setters(capture: PageCapture) -> dict[tuple[str, str], dict]:
+    """(name, domain) -> setter record from the privacy collector (empty when it did not run)."""
+    entries = (capture.extras.get("privacy") or {}).get("cookie_setters") or []
+    return {(entry["name"], entry["domain"]): entry.get("setter") for entry in entries}

@@ -1,0 +1,188 @@
+"""Third-party content on the first visit: remote fonts, public CDNs, embeds without a placeholder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.privacy.classify import requests_evidence, third_party_by_vendor
+from scanner.evidence import PageCapture
+from scanner.redact import redact_url
+from scanner.registry import (
+    CheckContext,
+    CheckDoc,
+    Family,
+    Finding,
+    References,
+    Result,
+    Scope,
+    Severity,
+    Text,
+    check,
+)
+
+EMBED_CATEGORIES = {"video", "audio", "maps", "social", "captcha"}
+EMBED_KINDS = {
+    "video": ("Video", "video"),
+    "audio": ("Audio", "audio"),
+    "maps": ("Karte", "map"),
+    "social": ("Social-Media-Plugin", "social plugin"),
+    "captcha": ("CAPTCHA", "CAPTCHA"),
+}
+# Thumbnails come from ytimg.com in either mode; what decides is where the player itself loads from.
+PRIVACY_ENHANCED_HOSTS = ("youtube-nocookie.com", "ytimg.com")
+
+
+def _by_category(capture: PageCapture, context: CheckContext, categories: set[str]):
+    for group in third_party_by_vendor(capture, context):
+        if group.vendor and group.vendor.category in categories:
+            yield group
+
+
+@check(
+    id="privacy.remote-font",
+    family=Family.PRIVACY,
+    scope=Scope.PAGE,
+    severity=Severity.MODERATE,
+    references=References(law=("DSGVO Art. 6 Abs. 1", "DSGVO Art. 44", "LG München I, 3 O 17493/20")),
+    doc=CheckDoc(
+        title=Text(de="Schriften von fremden Servern", en="Fonts from third-party servers"),
+        what=Text(
+            de="Die Seite lädt Schriften oder Schrift-Stylesheets von Google Fonts, Adobe Fonts, Font "
+            "Awesome "
+            "oder ähnlichen Diensten, beim ersten Aufruf und ohne Einwilligung.",
+            en="The page loads fonts or font stylesheets from Google Fonts, Adobe Fonts, Font Awesome or "
+            "similar "
+            "services, on the first visit and without consent.",
+        ),
+        why=Text(
+            de="Jeder Abruf überträgt die IP-Adresse an den Anbieter; das LG München I (20.01.2022, "
+            "3 O 17493/20) sah darin bei Google Fonts einen Verstoß. Die rechtliche Bewertung bleibt beim "
+            "DSB.",
+            en="Every request sends the IP address to the provider; LG München I (20 Jan 2022, 3 O 17493/20) "
+            "found this unlawful for Google Fonts. The legal assessment stays with the DPO.",
+        ),
+        how_to_fix=Text(
+            de="Schriften selbst hosten (die Lizenzen von Google Fonts erlauben es).",
+            en="Host the fonts yourself (Google Fonts' licences allow it).",
+        ),
+        example='<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Roboto">',
+    ),
+)
+def remote_font(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
+    yield from _files_from(capture, context, "fonts", ("Schriften von", "Fonts from"))
+
+
+@check(
+    id="privacy.public-cdn",
+    family=Family.PRIVACY,
+    scope=Scope.PAGE,
+    severity=Severity.MINOR,
+    references=References(law=("DSGVO Art. 6 Abs. 1", "DSGVO Art. 44")),
+    doc=CheckDoc(
+        title=Text(de="Skripte aus öffentlichen CDNs", en="Scripts from public CDNs"),
+        what=Text(
+            de="Die Seite lädt Bibliotheken aus öffentlichen CDNs (cdnjs, jsDelivr, unpkg, Google Hosted "
+            "Libraries, jQuery CDN, ...).",
+            en="The page loads libraries from public CDNs (cdnjs, jsDelivr, unpkg, Google Hosted Libraries, "
+            "jQuery CDN, ...).",
+        ),
+        why=Text(
+            de="Jeder Abruf überträgt IP-Adresse und Referer an den CDN-Betreiber, ohne dass die Seite es "
+            "braucht; "
+            "fremder Code läuft mit den Rechten der Seite.",
+            en="Every request sends IP address and referrer to the CDN operator without need; foreign code "
+            "runs "
+            "with the page's privileges.",
+        ),
+        how_to_fix=Text(de="Bibliotheken selbst hosten.", en="Host the libraries yourself."),
+        example='<script src="https://cdn.jsdelivr.net/npm/slider@1/slider.min.js"></script>',
+    ),
+)
+def public_cdn(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
+    yield from _files_from(capture, context, "cdn", ("Dateien von", "Files from"))
+
+
+def _files_from(capture: PageCapture, context: CheckContext, category: str, words: tuple[str, str]):
+    """One finding per vendor of ``category``, with its requests."""
+    for group in _by_category(capture, context, {category}):
+        count = len(group.requests)
+        yield Finding(
+            result=Result.FAIL,
+            message=Text(
+                de=f"{words[0]} {group.vendor.name} ({count} Anfrage(n)).",
+                en=f"{words[1]} {group.vendor.name} ({count} request(s)).",
+            ),
+            subject=group.vendor.id,
+            evidence={
+                "vendor": group.vendor.summary(),
+                "requests": requests_evidence(capture, group.requests),
+            },
+        )
+
+
+@check(
+    id="privacy.embed-without-consent",
+    family=Family.PRIVACY,
+    scope=Scope.PAGE,
+    severity=Severity.SERIOUS,
+    references=References(
+        law=("TDDDG §25 Abs. 1", "DSGVO Art. 6 Abs. 1", "DSGVO Art. 44", "EuGH C-40/17 (Fashion ID)")
+    ),
+    doc=CheckDoc(
+        title=Text(de="Einbettungen ohne Zwei-Klick-Lösung", en="Embeds without a two-click placeholder"),
+        what=Text(
+            de="YouTube, Vimeo, Karten (Google Maps, ...), Social-Media-Plugins oder reCAPTCHA werden beim "
+            "ersten "
+            "Aufruf geladen, ohne dass Besuchende auf einen Platzhalter geklickt haben. "
+            "youtube-nocookie.com wird "
+            "als „prüfen“ gemeldet: es setzt erst beim Abspielen Cookies, überträgt aber die IP-Adresse "
+            "sofort.",
+            en="YouTube, Vimeo, maps (Google Maps, ...), social plugins or reCAPTCHA load on the first visit "
+            "before visitors clicked a placeholder. youtube-nocookie.com is reported as 'review': it sets "
+            "cookies "
+            "only on playback but sends the IP address at once.",
+        ),
+        why=Text(
+            de="Der Anbieter erhält IP-Adresse und besuchte Seite und kann Cookies setzen (TDDDG §25); der "
+            "Seitenbetreiber ist für die Einbindung mitverantwortlich (EuGH Fashion ID, C-40/17).",
+            en="The provider receives the IP address and the visited page and may set cookies (TDDDG §25); "
+            "the "
+            "site operator is jointly responsible for the embed (CJEU Fashion ID, C-40/17).",
+        ),
+        how_to_fix=Text(
+            de="Einbettungen hinter einen Platzhalter legen, der erst nach Klick lädt; Karten mit selbst "
+            "gehosteten Kacheln; CAPTCHA ohne Drittanbieter.",
+            en="Put embeds behind a placeholder that loads only after a click; maps from self-hosted tiles; "
+            "CAPTCHAs without third parties.",
+        ),
+        example='<iframe src="https://www.youtube.com/embed/abc"></iframe>',
+    ),
+)
+def embed_without_consent(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
+    for group in _by_category(capture, context, EMBED_CATEGORIES):
+        vendor = group.vendor
+        privacy_enhanced = all(request.host.endswith(PRIVACY_ENHANCED_HOSTS) for request in group.requests)
+        kind_de, kind_en = EMBED_KINDS[vendor.category]
+        note_de = (
+            " (datenschutzfreundlicher Modus, IP-Adresse wird trotzdem übertragen)"
+            if privacy_enhanced
+            else ""
+        )
+        note_en = " (privacy-enhanced mode, the IP address is still sent)" if privacy_enhanced else ""
+        yield Finding(
+            result=Result.REVIEW if privacy_enhanced else Result.FAIL,
+            severity=Severity.MINOR if privacy_enhanced else None,
+            message=Text(
+                de=f"{kind_de} von {vendor.name} wird ohne Klick geladen{note_de}.",
+                en=f"{kind_en} from {vendor.name} loads without a click{note_en}.",
+            ),
+            subject=vendor.id,
+            evidence={
+                "vendor": vendor.summary(),
+                "privacy_enhanced_mode": privacy_enhanced,
+                "frames": sorted(
+                    {redact_url(r.frame_url) for r in group.requests if r.frame_url and not r.is_main_frame}
+                )[:10],
+                "requests": requests_evidence(capture, group.requests),
+            },
+        )
