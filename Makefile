@@ -20,8 +20,8 @@ browser: $(STAMP)
 demo: setup
 	$(BIN)/govscan demo
 
-test-fixtures:
-	@scripts/ensure-npm-fixtures.sh .test-cache/npm
+test-fixtures: $(STAMP)
+	@scripts/ensure-npm-fixtures.sh .test-cache/npm $(BIN)/python
 
 test: setup lint test-fixtures
 	$(BIN)/pytest
