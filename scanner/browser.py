@@ -33,6 +33,10 @@ QUIET_BROWSER_FLAGS = (
     "--metrics-recording-only",
     "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
     "--disable-gpu",
+    # Chromium still asks Google for signed-in accounts and component updates on its own; point
+    # those clients at a closed local port so the scanning machine talks only to the scanned sites.
+    "--gaia-url=http://127.0.0.1:9",
+    "--component-updater=url-source=http://127.0.0.1:9/",
 )
 
 VIEWPORT = {"width": 1280, "height": 900}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from scanner.browser import launch_browser
@@ -212,3 +214,15 @@ async def test_without_the_authority_ca_the_page_is_a_tls_error_never_a_pass(loc
     assert capture.page_status is PageStatus.FAILED
     assert capture.failure_class is FailureClass.TLS_ERROR
     assert "ERR_CERT_AUTHORITY_INVALID" in capture.failure_detail
+
+
+async def test_the_browser_itself_contacts_no_host_but_the_scanned_site(local_web: LocalWeb, network) -> None:
+    origin = local_web.site("www.ruhiger-browser-amt.de", {"/": page("<p>nur diese Seite</p>")})
+    before = len(local_web.server.requests_seen)
+
+    async with launch_browser(network) as fresh:  # its start-up counts too
+        await capture_page(fresh, origin + "/", settings=FAST)
+        await asyncio.sleep(2)  # background clients (sign-in, component updates) start within seconds
+
+    hosts = {host for host, _ in local_web.server.requests_seen[before:]}
+    assert hosts == {"www.ruhiger-browser-amt.de"}

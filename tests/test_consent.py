@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.capture import CaptureSettings, capture_page
-from scanner.collectors import for_target, load_all_collectors
+from scanner.collectors import load_all_collectors
 from scanner.collectors.consent import is_known_consent
 from scanner.consent_settings import ConsentSettings
 from scanner.evidence import PageCapture, Scenario
@@ -22,7 +22,9 @@ class _Target:
 
 
 def collectors(**consent):
-    return for_target(load_all_collectors(), _Target(**consent))
+    consent_collector = next(c for c in load_all_collectors() if c.name == "consent")
+    privacy_collector = next(c for c in load_all_collectors() if c.name == "privacy")
+    return [consent_collector.for_target(_Target(**consent)), privacy_collector]
 
 
 def hosts(capture: PageCapture) -> set[str]:

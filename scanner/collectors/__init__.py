@@ -47,6 +47,11 @@ class PageCollector(Protocol):
     # ``for_target(target) -> PageCollector`` returns a collector configured for one target.
 
 
+# Collectors that read what the page itself did (instrumentation logs) go first; collectors that
+# run our own code in the page (axe reads canvases) or change it (keyboard walk, 320 px viewport)
+# come after, so that nothing of ours is taken for the site's behaviour.
+READS_PAGE_ACTIVITY, INSPECTS, ACTS_ON_PAGE = 10, 50, 90
+
 COLLECTORS: dict[str, PageCollector] = {}
 
 
@@ -68,7 +73,11 @@ def load_all_collectors() -> list[PageCollector]:
         privacy,
     )
 
-    return [COLLECTORS[name] for name in sorted(COLLECTORS)]
+    return sorted(COLLECTORS.values(), key=lambda collector: (collection_order(collector), collector.name))
+
+
+def collection_order(collector: PageCollector) -> int:
+    return getattr(collector, "order", INSPECTS)
 
 
 def for_target(collectors: Iterable[PageCollector], target: TargetConfig) -> list[PageCollector]:

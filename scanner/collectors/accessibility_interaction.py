@@ -21,7 +21,7 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from scanner.collectors import register_collector
+from scanner.collectors import ACTS_ON_PAGE, register_collector
 from scanner.collectors.accessibility_dom import SELECTOR_JS
 from scanner.config import TargetConfig
 from scanner.evidence import PageCapture, Scenario
@@ -130,6 +130,7 @@ _RESET = """() => {
 @dataclass
 class InteractionCollector:
     name: str = NAME
+    order: int = ACTS_ON_PAGE
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     time_allowance: float = 30.0
     sample_size: int = 10

@@ -31,7 +31,7 @@ from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from scanner.collectors import register_collector
+from scanner.collectors import READS_PAGE_ACTIVITY, register_collector
 from scanner.collectors.consent_buttons import ConsentButton, find_consent_buttons
 from scanner.consent_settings import ConsentSettings
 from scanner.evidence import PageCapture, Scenario
@@ -112,6 +112,7 @@ class _Visit:
 
 class ConsentCollector:
     name = "consent"
+    order = READS_PAGE_ACTIVITY
     scenarios = frozenset({Scenario.REJECTED, Scenario.ACCEPTED})
     time_allowance = 5.0
     before_visit_allowance = ACTION_TIMEOUT + 30.0

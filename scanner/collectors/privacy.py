@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import BrowserContext, Frame, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from scanner.collectors import register_collector
+from scanner.collectors import READS_PAGE_ACTIVITY, register_collector
 from scanner.cookie_lines import CookieWrite, parse_cookie_line
 from scanner.evidence import CookieRecord, PageCapture, Scenario
 from scanner.redact import redact_url
@@ -121,6 +121,7 @@ class _VisitLog:
 
 class PrivacyCollector:
     name = "privacy"
+    order = READS_PAGE_ACTIVITY
     scenarios = frozenset(Scenario)
     time_allowance = 8.0
 

@@ -90,6 +90,7 @@ class VirtualHostServer:
         self.root = root
         self.address = address
         self._settings: dict[str, HostSettings] = {}
+        self.requests_seen: list[tuple[str, str]] = []  # (host, path) of every request, for tests
         self._tls_contexts: dict[str, ssl.SSLContext] = {}
         self.ca = ca or trustme.CA(organization_name="govscan local test CA")
         self._ports = (http_port, https_port)
@@ -171,6 +172,7 @@ class VirtualHostServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").split(":")[0].lower().rstrip(".")
+        self.requests_seen.append((host, request.path))
         settings = self._host_settings(host)
         if settings is None:
             return web.Response(status=421, text=f"this server does not serve {host}\n")
