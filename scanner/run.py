@@ -325,8 +325,8 @@ class ScanRun:
     async def _visit(self, item: FrontierItem) -> None:
         if item.kind == "document":
             capture = await self._record_document(item.url)
-        elif not await self._robots_allow(item.url):
-            capture = _not_tested(item.url, FailureClass.BLOCKED_BY_ROBOTS, "disallowed by robots.txt")
+        elif (refused := await self._robots_refusal(item.url)) is not None:
+            capture = refused
             self.pages_attempted -= 1  # not visited, so it does not use up the page budget
         else:
             capture = await capture_page(
@@ -337,13 +337,20 @@ class ScanRun:
         if capture.is_testable and capture.kind is PageKind.HTML:
             self.probes.ensure(_host(capture.final_url))  # hosts that served a page get host checks
 
-    async def _robots_allow(self, url: str) -> bool:
+    async def _robots_refusal(self, url: str) -> PageCapture | None:
+        """None when robots.txt lets us visit ``url``; else the record of why the page was not visited."""
         if not self.target.crawl.respect_robots:
-            return True
+            return None
         policy = await self.robots.policy_for(url)
         if policy.crawl_delay:
             self.politeness.set_host_delay(_host(url), min(policy.crawl_delay, 30.0))
-        return policy.allows(url)
+        if policy.allows(url):
+            return None
+        if policy.status == "unreachable" and policy.failure_class is not None:
+            # RFC 9309: an unreachable robots.txt means "disallow all"; the reason is the network's.
+            detail = f"robots.txt unreachable ({policy.detail}), so not visited (RFC 9309)"
+            return replace(_not_tested(url, policy.failure_class, detail), page_status=PageStatus.FAILED)
+        return _not_tested(url, FailureClass.BLOCKED_BY_ROBOTS, "disallowed by robots.txt")
 
     async def _record_document(self, url: str) -> PageCapture:
         info = await probe_document(self.client, url)

@@ -241,6 +241,19 @@ async def test_an_unreachable_start_page_fails_the_scan_with_its_failure_class(r
         assert db.exec(select(Finding).where(Finding.scan_id == outcome.scan_id)).all() == []
 
 
+async def test_a_host_that_refuses_connections_fails_the_scan_as_refused_not_as_robots(
+    run_scan, engine
+) -> None:
+    closed = ("www.abgelehnt-amt.de:443:127.0.0.1:9", "www.abgelehnt-amt.de:80:127.0.0.1:9")  # port 9: closed
+    target = make_target("Abgelehnt", ["https://www.abgelehnt-amt.de/"], crawl={"connect_to": closed})
+
+    outcome = await run_scan(target)
+
+    assert (outcome.status, outcome.failure_class) == ("failed", "connection_refused")
+    start = pages_of(engine, outcome.scan_id)["https://www.abgelehnt-amt.de/"]
+    assert start.status == "failed" and "robots.txt unreachable" in start.failure_detail
+
+
 async def test_the_three_checks_fail_and_pass_on_real_pages(local_web: LocalWeb, run_scan, engine) -> None:
     local_web.site("cdn.dritt-skripte.de", {"/widget.js": "console.log('widget')"})
     origin = local_web.site(

@@ -37,6 +37,7 @@ class RobotsPolicy:
     fetched_url: str  # the robots.txt URL finally answered (after redirects), or the one tried
     http_status: int | None = None
     detail: str | None = None  # why "missing"/"unreachable": "HTTP 503", "connection_refused: ..."
+    failure_class: FailureClass | None = None  # why "unreachable", in the scan's failure vocabulary
     parser: Protego | None = field(default=None, repr=False, compare=False)
 
     def allows(self, url: str, user_agent_token: str = USER_AGENT_TOKEN) -> bool:
@@ -100,7 +101,11 @@ async def fetch_robots(client: NetClient, origin: str) -> RobotsPolicy:
         detail = f"{result.failure_class.value}: {result.detail}"
         # RFC 9309, 2.3.1.2: robots.txt not reached within the redirect limit MAY count as unavailable.
         too_many = result.failure_class is FailureClass.TOO_MANY_REDIRECTS
-        return RobotsPolicy(origin, "missing" if too_many else "unreachable", robots_url, detail=detail)
+        if too_many:
+            return RobotsPolicy(origin, "missing", robots_url, detail=detail)
+        return RobotsPolicy(
+            origin, "unreachable", robots_url, detail=detail, failure_class=result.failure_class
+        )
     if 200 <= result.status < 300:
         text = result.body.decode("utf-8", errors="replace").removeprefix("\ufeff")
         if result.truncated:  # RFC 9309 lets us ignore what follows 500 KiB; a cut "Allow: /a/b"
@@ -111,7 +116,9 @@ async def fetch_robots(client: NetClient, origin: str) -> RobotsPolicy:
     if 400 <= result.status < 500 and result.status != 429:
         return RobotsPolicy(origin, "missing", result.url, result.status, detail=detail)
     # 5xx, 429, and anything unexpected (a 3xx without Location): complete disallow.
-    return RobotsPolicy(origin, "unreachable", result.url, result.status, detail=detail)
+    return RobotsPolicy(
+        origin, "unreachable", result.url, result.status, detail=detail, failure_class=FailureClass.HTTP_ERROR
+    )
 
 
 class RobotsCache:
