@@ -16,9 +16,10 @@ VersionHook = Callable[[ScanBrowser, TargetConfig], Awaitable[dict[str, Any]]]
 
 
 def _hooks() -> list[VersionHook]:
-    from scanner.axe.versions import axe_versions  # one import line per family
+    from checks.privacy.versions import privacy_versions  # one import line per family
+    from scanner.axe.versions import axe_versions
 
-    return [axe_versions]
+    return [axe_versions, privacy_versions]
 
 
 async def family_engine_versions(browser: ScanBrowser, target: TargetConfig) -> dict[str, Any]:

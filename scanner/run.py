@@ -19,13 +19,10 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from checks.privacy.vendors import vendor_registry
 from scanner.browser import ScanBrowser, launch_browser
-from scanner.browser_features import privacy_configuration
 from scanner.capture import CaptureSettings, capture_page
 from scanner.checking import run_page_checks, run_site_checks
 from scanner.collectors import for_target, load_all_collectors
-from scanner.collectors.consent import AUTOCONSENT_VERSION
 from scanner.config import TargetConfig
 from scanner.crawl.documents import probe_document
 from scanner.crawl.frontier import Discovered, Frontier
@@ -227,9 +224,6 @@ class ScanRun:
                 "chromium": browser.version,
                 "playwright": package_version("playwright"),
                 "user_agent": browser.user_agent,
-                "browser_configuration": privacy_configuration(),
-                "vendor_registry": vendor_registry().record(),
-                "autoconsent": AUTOCONSENT_VERSION,
                 "checks": sorted(check.id for check in self.registry),
                 "fingerprint": FINGERPRINT_RECIPE,
                 "datasets": versions_in_use(),
