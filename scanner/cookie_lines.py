@@ -1,4 +1,4 @@
-"""Parsing cookie lines (``Set-Cookie`` headers and ``document.cookie`` writes) into hashed evidence."""
+"""Cookie lines (``Set-Cookie`` headers and ``document.cookie`` writes): one parser for every family."""
 
 from __future__ import annotations
 
@@ -38,34 +38,51 @@ class CookieWrite:
         }
 
 
-def parse_cookie_line(line: str, now: float | None = None) -> CookieWrite | None:
-    """``name=value; Domain=...; Max-Age=...`` -> CookieWrite; None for a line without a name."""
+def split_cookie_line(line: str) -> tuple[str, str, dict[str, str | None]] | None:
+    """``"SID=x; Path=/; Secure"`` -> ``("SID", "x", {"path": "/", "secure": None})``; None without a name.
+
+    Attribute names are lower-cased (the last of a repeated one wins); an attribute without "="
+    maps to None.
+    """
     pair, *attributes = line.split(";")
     name, _, value = pair.partition("=")
-    name, value = name.strip(), value.strip()
+    name = name.strip()
     if not name:
         return None
-    domain = path = None
-    max_age: float | None = None
-    expires: float | None = None
-    partitioned = False
+    values: dict[str, str | None] = {}
     for attribute in attributes:
-        key, _, argument = attribute.partition("=")
-        key, argument = key.strip().lower(), argument.strip()
-        if key == "domain" and argument:
-            domain = argument.lower()
-        elif key == "path":
-            path = argument or None
-        elif key == "max-age":
-            max_age = _number(argument)
-        elif key == "expires":
-            expires = _http_date(argument)
-        elif key == "partitioned":
-            partitioned = True
-    lifetime = max_age
+        key, separator, argument = attribute.partition("=")
+        values[key.strip().lower()] = argument.strip() if separator else None
+    return name, value.strip(), values
+
+
+def parse_set_cookie(header: str) -> tuple[str, dict[str, str | None]] | None:
+    """Name and attributes of a Set-Cookie value, for flag checks; None without "name=".
+
+    The value is dropped: it is never evidence, and may identify a person.
+    """
+    parts = split_cookie_line(header)
+    if parts is None or "=" not in header.split(";", 1)[0]:
+        return None
+    name, _, attributes = parts
+    return name, attributes
+
+
+def parse_cookie_line(line: str, now: float | None = None) -> CookieWrite | None:
+    """``name=value; Domain=...; Max-Age=...`` -> CookieWrite; None for a line without a name."""
+    parts = split_cookie_line(line)
+    if parts is None:
+        return None
+    name, value, attributes = parts
+    domain = (attributes.get("domain") or "").lower() or None
+    path = attributes.get("path") or None
+    lifetime = _number(attributes.get("max-age") or "")
+    expires = _http_date(attributes.get("expires") or "")
     if lifetime is None and expires is not None:
         lifetime = round(expires - (now if now is not None else time.time()))
-    return CookieWrite(name, short_hash(value), len(value), domain, path, lifetime, partitioned)
+    return CookieWrite(
+        name, short_hash(value), len(value), domain, path, lifetime, "partitioned" in attributes
+    )
 
 
 def _number(text: str) -> float | None:

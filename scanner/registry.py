@@ -122,7 +122,11 @@ class CheckContext:
 class SiteEvidence(Protocol):
     """Read access to what a whole scan collected; implemented over the database."""
 
-    def pages(self, scenario: Scenario = Scenario.FIRST_VISIT) -> Iterator[PageCapture]: ...
+    def pages(
+        self, scenario: Scenario = Scenario.FIRST_VISIT, *, with_dom: bool = False
+    ) -> Iterator[PageCapture]:
+        """Every stored page of a scenario, one at a time; ``dom_html`` is empty unless ``with_dom``."""
+        ...
 
 
 PageCheckFn = Callable[[PageCapture, CheckContext], Iterable[Finding]]

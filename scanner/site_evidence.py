@@ -6,6 +6,7 @@ import gzip
 from collections.abc import Iterator
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from scanner.evidence import FailureClass, Link, PageCapture, PageKind, PageStatus, Redirect, Scenario
@@ -22,24 +23,30 @@ class StoredSiteEvidence:
         self.engine = engine
         self.scan_id = scan_id
 
-    def pages(self, scenario: Scenario = Scenario.FIRST_VISIT) -> Iterator[PageCapture]:
+    def pages(
+        self, scenario: Scenario = Scenario.FIRST_VISIT, *, with_dom: bool = False
+    ) -> Iterator[PageCapture]:
+        """The stored pages of one scenario; their DOM only when asked (it is the bulk of a page)."""
         last_id = 0
         while True:
+            query = (
+                select(Page)
+                .where(Page.scan_id == self.scan_id, Page.scenario == scenario.value, Page.id > last_id)
+                .order_by(Page.id)
+                .limit(BATCH)
+            )
+            if not with_dom:
+                query = query.options(defer(Page.dom_html_gz))
             with session(self.engine) as db:
-                rows = db.exec(
-                    select(Page)
-                    .where(Page.scan_id == self.scan_id, Page.scenario == scenario.value, Page.id > last_id)
-                    .order_by(Page.id)
-                    .limit(BATCH)
-                ).all()
+                rows = db.exec(query).all()
+                captures = [page_capture_from_row(row, with_dom=with_dom) for row in rows]
             if not rows:
                 return
-            for row in rows:
-                yield page_capture_from_row(row)
+            yield from captures
             last_id = rows[-1].id
 
 
-def page_capture_from_row(row: Page) -> PageCapture:
+def page_capture_from_row(row: Page, *, with_dom: bool = True) -> PageCapture:
     """The stored part of a capture (requests, cookies and storage live in their own tables)."""
     return PageCapture(
         url=row.url,
@@ -56,8 +63,12 @@ def page_capture_from_row(row: Page) -> PageCapture:
         content_length=row.content_length,
         links=tuple(Link(href, text, rel) for href, text, rel in row.links),
         frames=tuple(row.frames),
-        dom_html=gzip.decompress(row.dom_html_gz).decode("utf-8", "replace") if row.dom_html_gz else "",
+        dom_html=_dom(row) if with_dom else "",
         title=row.title,
         html_lang=row.html_lang,
         extras=row.extras or {},
     )
+
+
+def _dom(row: Page) -> str:
+    return gzip.decompress(row.dom_html_gz).decode("utf-8", "replace") if row.dom_html_gz else ""

@@ -187,7 +187,9 @@ class Site:
     def __init__(self, *captures: PageCapture) -> None:
         self.captures = captures
 
-    def pages(self, scenario: Scenario = Scenario.FIRST_VISIT) -> Iterator[PageCapture]:
+    def pages(
+        self, scenario: Scenario = Scenario.FIRST_VISIT, *, with_dom: bool = False
+    ) -> Iterator[PageCapture]:
         return iter([page for page in self.captures if page.scenario is scenario])
 
 

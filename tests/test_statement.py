@@ -107,7 +107,7 @@ class FakeSite:
     def __init__(self, pages: list[PageCapture]) -> None:
         self._pages = pages
 
-    def pages(self, scenario: Scenario = Scenario.FIRST_VISIT):
+    def pages(self, scenario: Scenario = Scenario.FIRST_VISIT, *, with_dom: bool = False):
         return iter(self._pages)
 
 

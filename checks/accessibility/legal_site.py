@@ -155,7 +155,7 @@ def page_texts(site: SiteEvidence, urls: set[str]) -> dict[str, PageText]:
     """Main text, links and video presence of a few stored pages (by page_key of url or final URL)."""
     wanted = {page_key(url) for url in urls}
     found: dict[str, PageText] = {}
-    for capture in site.pages():
+    for capture in site.pages(with_dom=True):
         keys = {page_key(capture.url), page_key(capture.final_url)} & wanted
         if keys and capture.dom_html:
             text = main_text(capture.dom_html)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from checks.privacy.consent_site import third_party_vendors
 from scanner.crawl.urls import url_key
-from scanner.evidence import Link, PageCapture, Scenario
+from scanner.evidence import FailureClass, Link, PageCapture, Scenario
 from scanner.registry import (
     CheckContext,
     CheckDoc,
@@ -88,6 +89,12 @@ def legal_links_present(capture: PageCapture, context: CheckContext) -> Iterator
             )
 
 
+class VisitOutcome(NamedTuple):
+    is_testable: bool
+    failure_class: FailureClass | None
+    failure_detail: str | None
+
+
 @check(
     id="privacy.legal-pages-reachable",
     family=Family.PRIVACY,
@@ -116,9 +123,13 @@ def legal_links_present(capture: PageCapture, context: CheckContext) -> Iterator
     ),
 )
 def legal_pages_reachable(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:
-    pages = {url_key(capture.url): capture for capture in site.pages(Scenario.FIRST_VISIT)}
+    # Only what the verdict needs is kept per page, so a scan of 10,000 pages stays small here.
+    pages: dict[str, VisitOutcome] = {}
     targets: dict[str, dict[str, str]] = {kind: {} for kind in LEGAL_PAGES}
-    for capture in pages.values():
+    for capture in site.pages(Scenario.FIRST_VISIT):
+        pages[url_key(capture.url)] = VisitOutcome(
+            capture.is_testable, capture.failure_class, capture.failure_detail
+        )
         if capture.is_testable:
             for kind in LEGAL_PAGES:
                 for link in legal_links(capture, kind):
@@ -184,22 +195,24 @@ def legal_pages_reachable(site: SiteEvidence, context: CheckContext) -> Iterator
     ),
 )
 def vendor_not_in_policy(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:
-    pages = list(site.pages(Scenario.FIRST_VISIT))
-    policy_keys = {
-        url_key(link.href)
-        for capture in pages
-        if capture.is_testable
-        for link in legal_links(capture, "datenschutz")
-    }
-    policies = [capture for capture in pages if capture.is_testable and url_key(capture.url) in policy_keys]
-    if not policies:
-        return  # legal-pages-reachable reports a missing or unvisited policy
-    text = " ".join(BeautifulSoup(capture.dom_html, "lxml").get_text(" ") for capture in policies).lower()
+    policy_keys: set[str] = set()
+    testable: dict[str, str] = {}  # url key -> final URL of every testable page
     vendors = {}
-    for capture in pages:
+    for capture in site.pages(Scenario.FIRST_VISIT):
+        if capture.is_testable:
+            testable[url_key(capture.url)] = capture.final_url
+            policy_keys.update(url_key(link.href) for link in legal_links(capture, "datenschutz"))
         for key, vendor in third_party_vendors(capture, context).items():
             if vendor is not None and vendor.category != "consent":
                 vendors.setdefault(key, (vendor, capture.final_url))
+    policies = [final_url for key, final_url in testable.items() if key in policy_keys]
+    if not policies:
+        return  # legal-pages-reachable reports a missing or unvisited policy
+    text = " ".join(  # only the policy pages' DOM is read, in a second pass
+        BeautifulSoup(capture.dom_html, "lxml").get_text(" ")
+        for capture in site.pages(Scenario.FIRST_VISIT, with_dom=True)
+        if capture.is_testable and url_key(capture.url) in policy_keys
+    ).lower()
     for key, (vendor, example_page) in sorted(vendors.items()):
         names = (*vendor.names, vendor.company, vendor.eu_entity)
         if any(name and name.lower() in text for name in names):
@@ -215,7 +228,7 @@ def vendor_not_in_policy(site: SiteEvidence, context: CheckContext) -> Iterator[
             evidence={
                 "vendor": vendor.summary(),
                 "searched_names": [name for name in names if name],
-                "policy_pages": [capture.final_url for capture in policies],
+                "policy_pages": policies,
                 "example_page": example_page,
             },
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from scanner.cookie_lines import parse_set_cookie
 from scanner.evidence import PageCapture
 from scanner.registry import (
     CheckContext,
@@ -23,7 +24,6 @@ from scanner.registry import (
     Text,
     check,
 )
-from scanner.set_cookie import parse_set_cookie
 
 SESSION_HINTS = ("sess", "login", "auth", "sid")
 

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from scanner.cookie_lines import parse_set_cookie
 from scanner.domains import registrable_domain
 from scanner.observatory.fetches import HTML_TYPES, SiteFetches
 from scanner.observatory.preload import PreloadList
-from scanner.set_cookie import parse_set_cookie
 
 SIX_MONTHS = 15_552_000  # upstream's threshold (a little under 15 768 000, as many sites send)
 COOKIES_IGNORED = frozenset({"heroku-session-affinity"})
