@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from scanner.config import CrawlSettings, TargetConfig
+from scanner.config.targets import CrawlSettings, TargetConfig
 from scanner.demo.server import VirtualHostServer
-from scanner.network import NetworkSettings
-from scanner.run import ScanProgress, scan_target
+from scanner.net.network import NetworkSettings
+from scanner.run.scan import ScanProgress, scan_target
 from scanner.store.db import open_database
 
 HOST = "www.gross-amt.de"

@@ -1,7 +1,7 @@
 """Read side of the axe evidence: per rule, on how many pages it applied, failed, needed review.
 
 The pages keep axe's counts per rule in ``Page.extras["axe"]["rules"]`` (see the collector
-``scanner/collectors/accessibility_axe.py``); the report's section "Barrierefreiheit" shows them as
+``scanner/capture/collectors/accessibility_axe.py``); the report's section "Barrierefreiheit" shows them as
 coverage behind each BITV-Test step.
 """
 

@@ -16,9 +16,9 @@ from checks.accessibility.axe_rules import PREFIX as AXE_PREFIX
 from checks.accessibility.mapping import axe_rules, steps_in_scope
 from reports.accessibility_data import AxeCoverage
 from reports.queries import ScanData
-from scanner.axe.source import DEFAULT_WCAG_VERSION
-from scanner.fingerprint import normalise_selector
-from scanner.registry import Check, CheckRegistry, Family
+from scanner.capture.axe.source import DEFAULT_WCAG_VERSION
+from scanner.findings.fingerprint import normalise_selector
+from scanner.findings.registry import Check, CheckRegistry, Family
 from scanner.store.models import Finding
 
 MAX_TEMPLATES = 3

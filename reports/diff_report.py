@@ -18,7 +18,7 @@ from reports.queries import FAMILIES, load_scan_data
 from reports.view_labels import ViewTexts
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
 from reports.webteam import group_table, version_table
-from scanner.registry import CheckRegistry, load_all_checks
+from scanner.findings.registry import CheckRegistry, load_all_checks
 
 CHANGE_ORDER = (Change.NEW, Change.FIXED, Change.NOT_RECHECKED, Change.PERSISTING)
 

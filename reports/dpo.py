@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from checks.privacy.vendors import CATEGORIES, Vendor, vendor_registry
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import Scenario
-from scanner.scope import FirstPartySet
 from scanner.store.db import session
 from scanner.store.models import Cookie, Page, Request, Scan, StorageItem
 

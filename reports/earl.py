@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from reports.history import PREVIOUS, Baseline, TrackedFinding, scan_history
 from reports.queries import iso_datetime, load_scan_data
 from scanner import PROJECT_URL, __version__
-from scanner.registry import CheckRegistry, Family, load_all_checks
+from scanner.findings.registry import CheckRegistry, Family, load_all_checks
 
 GOVSCAN_VOCABULARY = f"{PROJECT_URL}/docs/earl#"
 CHECKS_BASE = f"{PROJECT_URL}/docs/checks#"

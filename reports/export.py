@@ -17,7 +17,7 @@ from reports.grouping import group_key
 from reports.history import PREVIOUS, Baseline, Change, ScanHistory, TrackedFinding, scan_history
 from reports.queries import CheckInScan, PageRow, ScanData, checks_in_scan, iso_datetime, load_scan_data
 from scanner import PROJECT_URL, __version__
-from scanner.registry import CheckRegistry, References, load_all_checks
+from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
 
 SCHEMA_URL = f"{PROJECT_URL}/docs/export-schema.json"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.history import Change, ScanHistory, TrackedFinding
-from scanner.registry import Severity
+from scanner.findings.registry import Severity
 
 GATE_EXIT_CODE = 4  # distinct from 1 (a scan failed), 2 (bad input), 3 (environment)
 WHICH = ("new", "any")

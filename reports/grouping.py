@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from reports.history import TrackedFinding
-from scanner.fingerprint import RECIPE, normalise_selector, start_tag
-from scanner.registry import Severity
+from scanner.findings.fingerprint import RECIPE, normalise_selector, start_tag
+from scanner.findings.registry import Severity
 from scanner.store.models import Finding
 
 REGION_WORDS: dict[str, tuple[str, ...]] = {

@@ -1,6 +1,6 @@
 """Identity over time: what is new, fixed or persisting in a scan compared with an earlier one.
 
-Findings are matched by fingerprint (``scanner.fingerprint``). A finding of the earlier scan that
+Findings are matched by fingerprint (``scanner.findings.fingerprint``). A finding of the earlier scan that
 is missing from the later one counts as *fixed* only if the later scan looked again: the same
 check ran, did not crash, and tested the same page (or probed the same host; site checks: the
 scan completed). Otherwise it is *not re-checked*: a page that timed out is never a fix.
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from reports.queries import check_tallies, finding_rows, host_rows, page_rows
-from scanner.fingerprint import page_location
+from scanner.findings.fingerprint import page_location
 from scanner.store.db import session as open_session
 from scanner.store.models import Finding, Scan
 from scanner.store.reviews import Decision, ReviewDecision, judged_hash, latest_decisions

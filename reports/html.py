@@ -43,7 +43,7 @@ from reports.queries import (
 )
 from reports.security_view import SecurityView, build_security_view
 from scanner import PROJECT_URL, __version__
-from scanner.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
+from scanner.findings.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
 from scanner.store.models import Finding, HostResult
 
 TEMPLATES = Path(__file__).parent / "templates"

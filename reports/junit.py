@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, TrackedFinding, scan_history
 from reports.queries import checks_in_scan, iso_datetime, load_scan_data
-from scanner.registry import CheckRegistry, load_all_checks
+from scanner.findings.registry import CheckRegistry, load_all_checks
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_NAME = 200

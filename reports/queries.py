@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from reports.accessibility_data import AxeCoverage, load_axe_coverage
-from scanner.registry import Check, CheckRegistry, Family, Scope
+from scanner.findings.registry import Check, CheckRegistry, Family, Scope
 from scanner.store.db import session as open_session
 from scanner.store.models import CheckTally, Finding, HostResult, Page, Scan, Target
 from scanner.store.scans import ScanStatus, get_scan, scan_summary

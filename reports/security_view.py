@@ -13,8 +13,8 @@ from datetime import datetime
 
 from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
 from reports.labels import Texts
-from scanner.observatory import ALGORITHM_VERSION
-from scanner.observatory.descriptions import RESULTS, TEST_TITLES
+from scanner.probes.observatory import ALGORITHM_VERSION
+from scanner.probes.observatory.descriptions import RESULTS, TEST_TITLES
 from scanner.store.models import HostResult
 
 MAX_LISTED = 4  # deviating values shown per cell; the findings carry the full list

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from reports.history import Change, ScanHistory, VersionChange, compare
-from scanner.registry import Severity
+from scanner.findings.registry import Severity
 from scanner.store.db import session as open_session
 from scanner.store.models import Scan, Target
 from scanner.store.scans import ScanLookupError, ScanStatus, get_scan

@@ -20,7 +20,7 @@ from reports.html import SEVERITIES, css_token, reference_texts
 from reports.queries import load_scan_data
 from reports.view_labels import ViewTexts
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
-from scanner.registry import CheckRegistry, References, load_all_checks
+from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, Scan
 
 COLLAPSE_OVER = 5  # occurrences; longer lists start collapsed

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scanner.net import HttpFailure, NetClient
+from scanner.net.client import HttpFailure, NetClient
 
 MAX_DATASET_BYTES = 64 * 1024 * 1024
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from scanner.axe.rules import list_rules
-from scanner.axe.source import load_axe_source
-from scanner.browser import find_chromium
+from scanner.capture.axe.rules import list_rules
+from scanner.capture.axe.source import load_axe_source
+from scanner.capture.browser import find_chromium
 
 TABLE = Path(__file__).resolve().parent.parent / "checks" / "accessibility" / "data" / "axe_rules.json"
 

@@ -11,11 +11,11 @@ import psycopg
 import pytest
 import pytest_asyncio
 
-from scanner.browser import ScanBrowser, launch_browser
-from scanner.config import CrawlSettings, TargetConfig
+from scanner.capture.browser import ScanBrowser, launch_browser
+from scanner.config.targets import CrawlSettings, TargetConfig
 from scanner.demo.server import VirtualHostServer
-from scanner.network import NetworkSettings
-from scanner.run import ScanOutcome, scan_target
+from scanner.net.network import NetworkSettings
+from scanner.run.scan import ScanOutcome, scan_target
 from scanner.store.db import open_database
 
 from localweb import LocalWeb  # tests/ is on sys.path (no __init__.py there)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.capture import CaptureSettings, capture_page
-from scanner.checking import run_page_checks
-from scanner.collectors import for_target, load_all_collectors
+from scanner.capture.collectors import for_target, load_all_collectors
+from scanner.capture.page import CaptureSettings, capture_page
 from scanner.evidence import PageCapture
-from scanner.registry import CheckContext, load_all_checks
+from scanner.findings.registry import CheckContext, load_all_checks
+from scanner.findings.runner import run_page_checks
 
 from conftest import make_target
 from localweb import LocalWeb, page

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from scanner.checking import run_page_checks
+from scanner.findings.runner import run_page_checks
 from scanner.store.db import session
 from scanner.store.models import CheckTally, Finding, Page, Scan
 
@@ -129,9 +129,9 @@ async def test_axe_finds_each_fault_with_frame_path_and_selector_and_not_in_the_
 async def test_a_frame_that_does_not_answer_is_a_review_finding(
     axe_sites: dict[str, str], browser, engine
 ) -> None:
-    from scanner.capture import CaptureSettings, capture_page
-    from scanner.collectors import for_target, load_all_collectors
-    from scanner.registry import CheckContext, load_all_checks
+    from scanner.capture.collectors import for_target, load_all_collectors
+    from scanner.capture.page import CaptureSettings, capture_page
+    from scanner.findings.registry import CheckContext, load_all_checks
 
     origin = axe_sites["origin"]
     target = make_target("Stumm", [origin + "/stumm/"], accessibility={"axe_frame_timeout": 1.5})
@@ -155,8 +155,8 @@ async def test_a_frame_that_does_not_answer_is_a_review_finding(
 
 
 async def test_a_newer_axe_script_is_used_by_path_and_recorded(browser, tmp_path) -> None:
-    from scanner.axe.source import load_axe_source
-    from scanner.axe.versions import axe_versions
+    from scanner.capture.axe.source import load_axe_source
+    from scanner.capture.axe.versions import axe_versions
 
     script = tmp_path / "axe.min.js"
     script.write_text(load_axe_source().text, encoding="utf-8")

@@ -8,9 +8,9 @@ import tomllib
 import pytest
 
 from checks.accessibility.mapping import DATA, all_steps, axe_rules, axe_table_version, steps_in_scope
-from scanner.axe.rules import list_rules
-from scanner.axe.source import german_locale, load_axe_source
-from scanner.registry import load_all_checks
+from scanner.capture.axe.rules import list_rules
+from scanner.capture.axe.source import german_locale, load_axe_source
+from scanner.findings.registry import load_all_checks
 
 # The 66 clause-9 Prüfschritte of the BITV-Test (WCAG 2.1 A/AA with 1.1.1 a-d and 1.3.1 a-h split,
 # plus the six WCAG 2.2 steps), written out here so the data cannot silently lose one.

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from scanner.browser import launch_browser
-from scanner.capture import CaptureSettings, capture_page
+from scanner.capture.browser import launch_browser
+from scanner.capture.page import CaptureSettings, capture_page
 from scanner.evidence import FailureClass, PageStatus, Scenario
-from scanner.network import NetworkSettings
+from scanner.net.network import NetworkSettings
 
 from localweb import LocalWeb, page
 

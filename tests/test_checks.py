@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.checking import run_host_checks, run_page_checks
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import HostProbeResult, Initiator, PageCapture, PageStatus, RequestRecord, Scenario
-from scanner.fingerprint import fingerprint, normalise_selector, page_location
-from scanner.registry import (
+from scanner.findings.fingerprint import fingerprint, normalise_selector, page_location
+from scanner.findings.registry import (
     CHECK_ID,
     CheckContext,
     CheckDoc,
@@ -21,7 +21,7 @@ from scanner.registry import (
     check,
     load_all_checks,
 )
-from scanner.scope import FirstPartySet
+from scanner.findings.runner import run_host_checks, run_page_checks
 
 REGISTRY = load_all_checks()
 CONTEXT = CheckContext("Prüfamt", FirstPartySet(["pruefamt.de", "pruefamt-service.de"]), "kreis")

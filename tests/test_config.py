@@ -9,7 +9,7 @@ from textwrap import dedent
 
 import pytest
 
-from scanner.config import (
+from scanner.config.targets import (
     DEFAULT_DROP_QUERY_PARAMS,
     ConfigError,
     ConfigProblem,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.axe.source import load_axe_source
-from scanner.config import ConfigError, ConfigProblem, load_targets
+from scanner.capture.axe.source import load_axe_source
+from scanner.config.targets import ConfigError, ConfigProblem, load_targets
 
 TARGET = '[[target]]\nname = "a"\nstart_urls = ["https://a.de/"]\nauthority_level = "bund"\n'  # lines 1-4
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.capture import CaptureSettings, capture_page
-from scanner.collectors import load_all_collectors
-from scanner.collectors.consent import is_known_consent
-from scanner.consent_settings import ConsentSettings
+from scanner.capture.collectors import load_all_collectors
+from scanner.capture.collectors.consent import is_known_consent
+from scanner.capture.page import CaptureSettings, capture_page
+from scanner.config.consent import ConsentSettings
 from scanner.evidence import PageCapture, Scenario
 
 from localweb import LocalWeb, page
@@ -134,7 +134,7 @@ async def test_a_page_without_banner_is_never_taken_as_rejected(browser, local_w
 def test_consent_table_in_targets_toml_is_validated() -> None:
     from pathlib import Path
 
-    from scanner.config import ConfigError, parse_targets
+    from scanner.config.targets import ConfigError, parse_targets
 
     text = (
         '[[target]]\nname = "Amt"\nstart_urls = ["https://www.amt.de/"]\nauthority_level = "kreis"\n'

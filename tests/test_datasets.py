@@ -15,7 +15,7 @@ from scanner.datasets import (
     update,
     versions_in_use,
 )
-from scanner.net import NetClient
+from scanner.net.client import NetClient
 
 from localweb import LocalWeb
 

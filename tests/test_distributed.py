@@ -22,10 +22,10 @@ import pytest
 import pytest_asyncio
 from sqlmodel import select
 
+from scanner.cli.status import collect_status
 from scanner.demo.server import VirtualHostServer
 from scanner.distributed.enqueue import enqueue_targets
-from scanner.network import NetworkSettings
-from scanner.status import collect_status
+from scanner.net.network import NetworkSettings
 from scanner.store.db import open_database, session
 from scanner.store.models import Finding, Page, Scan, Target
 

@@ -6,8 +6,8 @@ import pytest
 
 from reports.gate import GateRuleError, parse_rules
 from reports.grouping import template_region
-from scanner.fingerprint import RECIPE, fingerprint, page_location, start_tag
-from scanner.registry import Finding, Result, Text
+from scanner.findings.fingerprint import RECIPE, fingerprint, page_location, start_tag
+from scanner.findings.registry import Finding, Result, Text
 
 PAGE = page_location("https://www.pruefamt.de/seite")
 

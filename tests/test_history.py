@@ -46,7 +46,7 @@ from reports.trend_report import render_trend_report
 from reports.trends import trend_for_target
 from reports.webteam import render_webteam_report
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckDoc,
     CheckRegistry,
     Family,
@@ -59,7 +59,7 @@ from scanner.registry import (
     check,
     load_all_checks,
 )
-from scanner.run import scan_target
+from scanner.run.scan import scan_target
 from scanner.store.db import open_database, session
 from scanner.store.models import Finding as FindingRow
 from scanner.store.reviews import Decision, record_decision

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from scanner.checking import run_page_checks
+from scanner.capture.pdf_analysis import analyse_pdf
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import PageCapture, PageKind, Scenario
-from scanner.pdf_analysis import analyse_pdf
-from scanner.registry import CheckContext, load_all_checks
-from scanner.scope import FirstPartySet
+from scanner.findings.registry import CheckContext, load_all_checks
+from scanner.findings.runner import run_page_checks
 from scanner.store.db import session
 from scanner.store.models import Finding, Page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from scanner.run import scan_target
+from scanner.run.scan import scan_target
 from scanner.store.db import open_database, session
 from scanner.store.models import Finding, Page
 from scanner.store.security import HeaderGrade

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.capture import CaptureSettings, capture_page
-from scanner.collectors import COLLECTORS, load_all_collectors
+from scanner.capture.collectors import COLLECTORS, load_all_collectors
+from scanner.capture.page import CaptureSettings, capture_page
 from scanner.evidence import PageCapture
 
 from localweb import LocalWeb, page

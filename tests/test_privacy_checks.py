@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scanner.checking import run_page_checks, run_site_checks
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import (
     CookieRecord,
     Initiator,
@@ -17,8 +17,8 @@ from scanner.evidence import (
     Scenario,
     StorageRecord,
 )
-from scanner.registry import CheckContext, Finding, Result, load_all_checks
-from scanner.scope import FirstPartySet
+from scanner.findings.registry import CheckContext, Finding, Result, load_all_checks
+from scanner.findings.runner import run_page_checks, run_site_checks
 
 REGISTRY = load_all_checks()
 CONTEXT = CheckContext("Prüfamt", FirstPartySet(["pruefamt.de"]), "kreis")

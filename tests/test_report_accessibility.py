@@ -7,8 +7,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from reports.html import render_scan_report
-from scanner.axe.runner import AxeOptions, run_axe
-from scanner.axe.source import load_axe_source, run_tags
+from scanner.capture.axe.runner import AxeOptions, run_axe
+from scanner.capture.axe.source import load_axe_source, run_tags
 from scanner.store.db import session
 from scanner.store.models import CheckTally, Finding, Page
 

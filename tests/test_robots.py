@@ -11,8 +11,8 @@ from aiohttp import web
 
 from scanner import user_agent_suffix
 from scanner.crawl.robots import ROBOTS_MAX_BYTES, RobotsCache, fetch_robots
-from scanner.net import NetClient
-from scanner.network import NetworkSettings
+from scanner.net.client import NetClient
+from scanner.net.network import NetworkSettings
 
 from httpserver import REQUEST_LOG, routes_from_dict, running
 

@@ -18,9 +18,9 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from scanner.cli import app
-from scanner.cron import due_slot, latest_slot, systemd_calendars
-from scanner.run import ScanProgress, scan_target
-from scanner.schedule import LocalScheduler
+from scanner.run.scan import ScanProgress, scan_target
+from scanner.schedule.cron import due_slot, latest_slot, systemd_calendars
+from scanner.schedule.scheduler import LocalScheduler
 from scanner.store.db import session
 from scanner.store.models import Page, Scan
 from scanner.store.schedule import ScheduleState

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.capture import CaptureSettings, capture_page
-from scanner.checking import run_page_checks
+from scanner.capture.page import CaptureSettings, capture_page
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import PageCapture
-from scanner.registry import CheckContext, load_all_checks
-from scanner.scope import FirstPartySet
+from scanner.findings.registry import CheckContext, load_all_checks
+from scanner.findings.runner import run_page_checks
 
 from localweb import LocalWeb, page
 

@@ -11,14 +11,14 @@ import pytest
 import trustme
 from sqlmodel import select
 
-from scanner.checking import run_host_checks
+from scanner.crawl.scope import FirstPartySet
 from scanner.datasets import data_dir
-from scanner.net import NetClient
-from scanner.network import NetworkSettings
+from scanner.findings.registry import CheckContext, load_all_checks
+from scanner.findings.runner import run_host_checks
+from scanner.net.client import NetClient
+from scanner.net.network import NetworkSettings
 from scanner.probes.http_headers import probe_http_headers
 from scanner.probes.security_txt import probe_security_txt
-from scanner.registry import CheckContext, load_all_checks
-from scanner.scope import FirstPartySet
 from scanner.store.db import session
 from scanner.store.models import HostResult
 from scanner.store.security import HeaderGrade

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from reports.html import render_scan_report
-from scanner.observatory import FetchedResponse, SiteFetches, grade_site
+from scanner.probes.observatory import FetchedResponse, SiteFetches, grade_site
 from scanner.store.db import session
 from scanner.store.models import HostResult, Scan
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from scanner.crawl.scope import CrawlScope, FirstPartySet
 from scanner.crawl.sitemaps import SITEMAP_MAX_BYTES, discover_sitemap_urls, parse_sitemap, sitemap_candidates
-from scanner.net import NetClient
-from scanner.network import NetworkSettings
-from scanner.scope import CrawlScope, FirstPartySet
+from scanner.net.client import NetClient
+from scanner.net.network import NetworkSettings
 
 from httpserver import REQUEST_LOG, routes_from_dict, running
 

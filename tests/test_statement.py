@@ -9,11 +9,11 @@ import pytest
 
 from checks.accessibility.statement import statement_outdated
 from checks.accessibility.statement_text import StatementLink, analyse_statement, statement_date
-from scanner.checking import run_site_checks
-from scanner.config_accessibility import AccessibilitySettings
+from scanner.config.accessibility import AccessibilitySettings
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import FailureClass, Link, PageCapture, PageStatus, Scenario
-from scanner.registry import CheckContext, load_all_checks
-from scanner.scope import FirstPartySet
+from scanner.findings.registry import CheckContext, load_all_checks
+from scanner.findings.runner import run_site_checks
 
 GERMAN = """
 Erklärung zur Barrierefreiheit. Der Landkreis ist bemüht, seine Website barrierefrei zugänglich zu machen.

@@ -12,14 +12,14 @@ import pytest
 import trustme
 
 from checks.security.tls_profiles import RULES, all_profiles, evaluate, load_profile
-from scanner.checking import run_host_checks
-from scanner.config import ConfigError, parse_targets
+from scanner.config.targets import ConfigError, parse_targets
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import FailureClass, HostProbeResult
-from scanner.net import NetClient
-from scanner.network import NetworkSettings
+from scanner.findings.registry import CheckContext, load_all_checks
+from scanner.findings.runner import run_host_checks
+from scanner.net.client import NetClient
+from scanner.net.network import NetworkSettings
 from scanner.probes.tls import probe_tls
-from scanner.registry import CheckContext, load_all_checks
-from scanner.scope import FirstPartySet
 
 from tlsservers import TlsServer, server_context
 

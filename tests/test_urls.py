@@ -19,8 +19,8 @@ from scanner.crawl.urls import (
     url_key,
 )
 from scanner.evidence import FailureClass, Redirect
-from scanner.net import NetClient
-from scanner.network import NetworkSettings
+from scanner.net.client import NetClient
+from scanner.net.network import NetworkSettings
 
 from httpserver import REQUEST_LOG, routes_from_dict, running
 

@@ -15,8 +15,8 @@ from scanner.cli import app
 from scanner.distributed.browsers import RecyclingBrowser
 from scanner.distributed.jobs import JobBudgetExceeded, WorkerRuntime, WorkerSettings, run_scan_job
 from scanner.distributed.tasks import ScanRetry, TransientScanFailure
-from scanner.failures import is_transient
-from scanner.run import ScanProgress
+from scanner.net.failures import is_transient
+from scanner.run.scan import ScanProgress
 from scanner.store.db import session
 from scanner.store.models import Scan
 from scanner.store.schedule import ScheduleState, sync_schedules

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.accessibility.axe_rules import PREFIX, selector_text
-from scanner.collectors.accessibility_axe import NAME as AXE
+from scanner.capture.collectors.accessibility_axe import NAME as AXE
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     REGISTRY,
     CheckContext,
     CheckDoc,

@@ -3,7 +3,7 @@
 Each rule keeps its own stable id, references (WCAG SC, EN 301 549 clause, BITV-Test step) and
 documentation (axe's own help, German from axe's locale). Violations are ``fail``, incomplete
 results ``review``; best-practice rules are never a fail, they serve no success criterion.
-The evidence is the page collector "axe" (scanner/collectors/accessibility_axe.py).
+The evidence is the page collector "axe" (scanner/capture/collectors/accessibility_axe.py).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from checks.accessibility.mapping import AxeRule, all_steps, axe_rules, criteria
-from scanner.collectors.accessibility_axe import NAME as AXE
+from scanner.capture.collectors.accessibility_axe import NAME as AXE
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

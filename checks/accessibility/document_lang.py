@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -23,7 +23,7 @@ from checks.accessibility.legal_site import (
 )
 from checks.accessibility.statement import target_problem
 from scanner.evidence import Link, PageKind
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

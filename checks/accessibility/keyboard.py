@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.collectors import collected
-from scanner.collectors.accessibility_interaction import NAME as INTERACTION
-from scanner.collectors.accessibility_interaction import SKIP_LINK_STOPS
+from scanner.capture.collectors import collected
+from scanner.capture.collectors.accessibility_interaction import NAME as INTERACTION
+from scanner.capture.collectors.accessibility_interaction import SKIP_LINK_STOPS
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

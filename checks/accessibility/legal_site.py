@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from checks.accessibility.statement_text import StatementLink
 from scanner.crawl.urls import normalise_url
 from scanner.evidence import Link, PageKind
-from scanner.registry import CheckContext, Finding, Result, Severity, SiteEvidence
+from scanner.findings.registry import CheckContext, Finding, Result, Severity, SiteEvidence
 
 _I = re.IGNORECASE
 STATEMENT_TEXT = re.compile(

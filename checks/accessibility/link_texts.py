@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from scanner.collectors import collected
-from scanner.collectors.accessibility_dom import NAME as DOM
+from scanner.capture.collectors import collected
+from scanner.capture.collectors.accessibility_dom import NAME as DOM
 from scanner.crawl.urls import document_extension
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

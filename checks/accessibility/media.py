@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.collectors import collected
-from scanner.collectors.accessibility_dom import NAME as DOM
+from scanner.capture.collectors import collected
+from scanner.capture.collectors.accessibility_dom import NAME as DOM
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

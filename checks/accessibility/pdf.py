@@ -1,6 +1,6 @@
 """PDF documents found by the crawl (EN 301 549 clause 10, PDF/UA, Matterhorn Protocol).
 
-Evidence: ``extras["pdf"]`` of a document page, written by ``scanner.document_content`` (bounded
+Evidence: ``extras["pdf"]`` of a document page, written by ``scanner.capture.document_content`` (bounded
 download, pikepdf analysis). Each check judges one fact. The BITV-Test has no Prüfschritte for PDF
 documents; the clause-10 requirements of EN 301 549 apply to them (BITV 2.0 §3, §2 "Dokumente").
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from scanner.collectors import collected
-from scanner.document_content import EXTRAS_KEY as PDF
+from scanner.capture.collectors import collected
+from scanner.capture.document_content import EXTRAS_KEY as PDF
 from scanner.evidence import PageCapture, PageKind
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

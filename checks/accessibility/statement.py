@@ -22,7 +22,7 @@ from checks.accessibility.legal_site import (
 )
 from checks.accessibility.statement_text import PARTS, analyse_statement
 from scanner.evidence import PageKind
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

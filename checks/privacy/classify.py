@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from checks.privacy.vendors import Vendor, vendor_registry
 from scanner.evidence import CookieRecord, PageCapture, RequestRecord
-from scanner.redact import redact_url
-from scanner.registry import CheckContext
+from scanner.evidence.redact import redact_url
+from scanner.findings.registry import CheckContext
 
 MIN_IDENTIFIER_LENGTH = 10
 MIN_IDENTIFIER_ENTROPY = 3.0  # bits per character; "necessary" or "de" stay below, client ids above

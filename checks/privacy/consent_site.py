@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from checks.privacy.classify import vendors_of_hosts
 from checks.privacy.vendors import Vendor
-from scanner.collectors.consent import is_known_consent
+from scanner.capture.collectors.consent import is_known_consent
 from scanner.evidence import PageCapture, Scenario
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from checks.privacy.classify import ONE_DAY, cookie_lifetime, cookie_setters, entropy, looks_like_identifier
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
-from scanner.redact import short_hash
-from scanner.registry import (
+from scanner.evidence.redact import short_hash
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

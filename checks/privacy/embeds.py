@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from checks.privacy.classify import requests_evidence, third_party_by_vendor
 from scanner.evidence import PageCapture
-from scanner.redact import redact_url
-from scanner.registry import (
+from scanner.evidence.redact import redact_url
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from checks.privacy.consent_site import third_party_vendors
 from scanner.crawl.urls import url_key
 from scanner.evidence import FailureClass, Link, PageCapture, Scenario
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

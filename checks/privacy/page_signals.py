@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
-from scanner.redact import redact_url
-from scanner.registry import (
+from scanner.evidence.redact import redact_url
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from scanner.domains import registrable_domain
 from scanner.evidence import PageCapture, RequestRecord
-from scanner.redact import redact_url
-from scanner.registry import (
+from scanner.evidence.redact import redact_url
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,
@@ -20,6 +19,7 @@ from scanner.registry import (
     Text,
     check,
 )
+from scanner.net.domains import registrable_domain
 
 MAX_REQUESTS_IN_EVIDENCE = 20
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from checks.privacy.classify import VendorRequests, requests_evidence, third_party_by_vendor
 from checks.privacy.filter_lists import filter_match
-from scanner.collectors.consent import is_known_consent
+from scanner.capture.collectors.consent import is_known_consent
 from scanner.evidence import PageCapture, RequestRecord, Scenario
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scanner.domains import registrable_domain
+from scanner.net.domains import registrable_domain
 
 REGISTRY_PATH = Path(__file__).with_name("vendors.toml")
 

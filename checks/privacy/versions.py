@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from checks.privacy.vendors import vendor_registry
-from scanner.browser import ScanBrowser
-from scanner.browser_features import privacy_configuration
-from scanner.collectors.consent import AUTOCONSENT_VERSION
-from scanner.config import TargetConfig
+from scanner.capture.browser import ScanBrowser
+from scanner.capture.browser_features import privacy_configuration
+from scanner.capture.collectors.consent import AUTOCONSENT_VERSION
+from scanner.config.targets import TargetConfig
 
 
 async def privacy_versions(browser: ScanBrowser, target: TargetConfig) -> dict[str, Any]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from scanner.cookie_lines import parse_set_cookie
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,
@@ -24,6 +23,7 @@ from scanner.registry import (
     Text,
     check,
 )
+from scanner.net.cookie_lines import parse_set_cookie
 
 SESSION_HINTS = ("sess", "login", "auth", "sid")
 

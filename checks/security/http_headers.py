@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.evidence import HostProbeResult
-from scanner.observatory.descriptions import RESULTS, TEST_TITLES
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,
@@ -18,6 +17,7 @@ from scanner.registry import (
     Text,
     check,
 )
+from scanner.probes.observatory.descriptions import RESULTS, TEST_TITLES
 
 
 def severity_for(modifier: int) -> Severity:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from scanner.evidence import HostProbeResult
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -8,7 +8,7 @@ from email.message import Message
 from sectxt import Parser
 
 from scanner.evidence import HostProbeResult
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from scanner.evidence import PageCapture
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

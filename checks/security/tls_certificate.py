@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from scanner.evidence import HostProbeResult
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from scanner.evidence import HostProbeResult
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

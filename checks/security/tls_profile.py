@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from checks.security.tls_profiles import RULES, binding_profiles, evaluate, load_profile
 from scanner.evidence import HostProbeResult
-from scanner.registry import (
+from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scanner.config_values import TLS_PROFILES
-from scanner.registry import Text
+from scanner.config.values import TLS_PROFILES
+from scanner.findings.registry import Text
 
 DATA = Path(__file__).parent / "data" / "tls_profiles"
 DEFAULT_PROFILE = "mozilla-intermediate"

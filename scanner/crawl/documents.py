@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from scanner.evidence import FailureClass, Redirect
-from scanner.net import HttpFailure, HttpResponse, NetClient
+from scanner.net.client import HttpFailure, HttpResponse, NetClient
 
 REFUSED_HEAD = frozenset({405, 501})  # "method not allowed" / "not implemented": try a GET
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(?:\d+-\d+|\*)/(\d+)\s*$", re.IGNORECASE)

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from scanner.crawl.scope import CrawlScope
 from scanner.crawl.urls import looks_like_document, normalise_url, url_key
-from scanner.scope import CrawlScope
 from scanner.store.models import FrontierItem
 from scanner.store.upsert import insert_ignoring_duplicates
 

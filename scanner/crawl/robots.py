@@ -19,7 +19,7 @@ from protego import Protego
 from scanner import USER_AGENT_TOKEN
 from scanner.crawl.urls import origin_of
 from scanner.evidence import FailureClass
-from scanner.net import DEFAULT_MAX_BYTES, HttpFailure, HttpResponse, NetClient
+from scanner.net.client import DEFAULT_MAX_BYTES, HttpFailure, HttpResponse, NetClient
 
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309, section 2.5: parse at least 500 KiB, may ignore the rest
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309, section 2.3.1.2: follow at least five consecutive redirects

@@ -17,7 +17,7 @@ from lxml import etree
 
 from scanner.crawl.robots import fetch_following
 from scanner.crawl.urls import normalise_url
-from scanner.net import HttpFailure, NetClient
+from scanner.net.client import HttpFailure, NetClient
 
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB (uncompressed) per file
 SITEMAP_MAX_REDIRECTS = 5

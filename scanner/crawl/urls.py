@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from urllib.parse import unquote, unquote_plus, urljoin, urlsplit, urlunsplit
 
-from scanner.hostnames import ascii_host
+from scanner.net.hostnames import ascii_host
 
 _SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}

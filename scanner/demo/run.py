@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from scanner.config import TargetConfig, load_targets
+from scanner.config.targets import TargetConfig, load_targets
 from scanner.demo.server import VirtualHostServer
 
 DEMO_TARGETS = Path(__file__).parent / "targets.toml"

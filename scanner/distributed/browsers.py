@@ -14,9 +14,9 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 
-from scanner.browser import ScanBrowser, launch_browser
-from scanner.network import NetworkSettings
-from scanner.run import ScanProgress
+from scanner.capture.browser import ScanBrowser, launch_browser
+from scanner.net.network import NetworkSettings
+from scanner.run.scan import ScanProgress
 
 log = logging.getLogger(__name__)
 

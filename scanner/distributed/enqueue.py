@@ -17,12 +17,12 @@ from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from scanner.config import TargetConfig
-from scanner.cron import due_slot
+from scanner.config.targets import TargetConfig
 from scanner.distributed.database import prepare_database
 from scanner.distributed.tasks import QUEUE, SCAN_TASK, build_app
-from scanner.network import NetworkSettings
-from scanner.server_address import server_lock_key
+from scanner.net.network import NetworkSettings
+from scanner.net.server_address import server_lock_key
+from scanner.schedule.cron import due_slot
 from scanner.store.db import session
 from scanner.store.models import Target
 from scanner.store.scans import ScanLookupError

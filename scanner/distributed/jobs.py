@@ -1,4 +1,4 @@
-"""One job: scan one target with ``scanner.run.scan_target``, the coroutine the local runner uses.
+"""One job: scan one target with ``scanner.run.scan.scan_target``, the coroutine the local runner uses.
 
 The job carries ids only; the target is read from the database as ``govscan enqueue`` stored
 it. A retried job (its worker died, or it was cancelled at shutdown) resumes the target's
@@ -24,11 +24,11 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from scanner.config import TargetConfig
+from scanner.config.targets import TargetConfig
 from scanner.distributed.browsers import BrowserLease, RecyclingBrowser
 from scanner.distributed.tasks import TransientScanFailure
-from scanner.network import NetworkSettings
-from scanner.run import ScanOutcome, scan_target
+from scanner.net.network import NetworkSettings
+from scanner.run.scan import ScanOutcome, scan_target
 from scanner.store.db import session
 from scanner.store.models import Scan, Target
 from scanner.store.scans import ScanLookupError, ScanStatus

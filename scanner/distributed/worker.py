@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import socket
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import procrastinate
@@ -21,9 +22,10 @@ from procrastinate.jobs import Status
 
 from scanner.distributed.browsers import RecyclingBrowser
 from scanner.distributed.database import prepare_database
-from scanner.distributed.jobs import WorkerRuntime, WorkerSettings
-from scanner.distributed.tasks import QUEUE, build_app
-from scanner.network import NetworkSettings
+from scanner.distributed.enqueue import enqueue_due
+from scanner.distributed.jobs import WorkerRuntime, WorkerSettings, run_scan_job
+from scanner.distributed.tasks import ENQUEUE_TASK, QUEUE, SCAN_TASK, ScanRetry, build_app
+from scanner.net.network import NetworkSettings
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ async def run_worker(db_url: str, network: NetworkSettings, zone: ZoneInfo, sett
     engine, conninfo = prepare_database(db_url)
     async with RecyclingBrowser(network, settings.browser_pages) as browsers:
         runtime = WorkerRuntime(engine, network, zone, settings, browsers)
-        app = build_app(conninfo, runtime)
+        app = build_app(conninfo)
+        register_tasks(app, runtime)
         async with app.open_async():
             recovery = asyncio.create_task(recover_stalled_jobs(app, settings))
             try:
@@ -73,3 +76,23 @@ async def _recover(app: procrastinate.App, job, settings: WorkerSettings) -> Non
         await app.job_manager.retry_job(job, priority=job.priority + 1)
     except ConnectorException:
         pass  # another worker recovered it a moment earlier
+
+
+def register_tasks(app: procrastinate.App, runtime: WorkerRuntime) -> None:
+    """The two tasks, run in this worker with its shared browser and settings."""
+    settings = runtime.settings
+
+    @app.task(
+        name=SCAN_TASK,
+        queue=QUEUE,
+        pass_context=True,
+        retry=ScanRetry(retries=settings.retries, retry_wait=settings.retry_wait),
+    )
+    async def scan_target_job(context: procrastinate.JobContext, target_id: int, slot: str | None) -> None:
+        await run_scan_job(runtime, target_id, slot, attempt=context.job.attempts)
+
+    @app.periodic(cron=settings.enqueue_cron, periodic_id="due")
+    @app.task(name=ENQUEUE_TASK, queue=QUEUE, queueing_lock=ENQUEUE_TASK, lock=ENQUEUE_TASK)
+    async def enqueue_due_job(timestamp: int) -> None:
+        now = datetime.fromtimestamp(timestamp, UTC)
+        await enqueue_due(app, runtime.engine, runtime.network, runtime.zone, now)

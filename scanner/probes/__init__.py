@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from scanner.evidence import HostProbeResult
-from scanner.net import NetClient
+from scanner.net.client import NetClient
 
 ProbeFn = Callable[[str, int, NetClient], Awaitable[HostProbeResult]]
 # Stores what a probe derived beyond its HostResult row (e.g. the header grade), in the same transaction.

@@ -14,11 +14,11 @@ from urllib.parse import urljoin, urlsplit
 from sqlmodel import Session
 
 from scanner.evidence import FailureClass, HostProbeResult
-from scanner.net import HttpFailure, HttpResponse, NetClient
-from scanner.observatory import ALGORITHM_VERSION, FetchedResponse, SiteFetches, grade_site
-from scanner.observatory.preload import DATASET_NAME, installed_preload_list
+from scanner.evidence.redact import short_hash
+from scanner.net.client import HttpFailure, HttpResponse, NetClient
 from scanner.probes import host_probe
-from scanner.redact import short_hash
+from scanner.probes.observatory import ALGORITHM_VERSION, FetchedResponse, SiteFetches, grade_site
+from scanner.probes.observatory.preload import DATASET_NAME, installed_preload_list
 from scanner.store.security import HeaderGrade
 
 MAX_HOPS = 10

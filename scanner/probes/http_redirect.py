@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from scanner.evidence import FailureClass, HostProbeResult
-from scanner.net import HttpFailure, NetClient
+from scanner.net.client import HttpFailure, NetClient
 from scanner.probes import host_probe
 
 MAX_HOPS = 10

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scanner.evidence import HostProbeResult
-from scanner.net import HttpFailure, NetClient
+from scanner.net.client import HttpFailure, NetClient
 from scanner.probes import host_probe
 
 PATHS = (("/.well-known/security.txt", "well-known"), ("/security.txt", "root"))

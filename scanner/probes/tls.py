@@ -45,10 +45,10 @@ from sslyze.errors import (
 from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
 
 from scanner.evidence import FailureClass, HostProbeResult
-from scanner.net import NetClient
+from scanner.net.client import NetClient
+from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.tls_facts import certificate_facts, protocol_facts, vulnerability_facts
-from scanner.trust import client_ssl_context
 
 CONNECTIONS_PER_SERVER = 2
 ATTEMPTS = 3

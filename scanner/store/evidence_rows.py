@@ -7,12 +7,12 @@ from dataclasses import asdict
 
 from sqlmodel import Session
 
-from scanner.checking import CheckOutcome
+from scanner.crawl.scope import FirstPartySet
 from scanner.crawl.urls import url_key
-from scanner.domains import registrable_domain
 from scanner.evidence import PageCapture
-from scanner.redact import redact_url, short_hash
-from scanner.scope import FirstPartySet
+from scanner.evidence.redact import redact_url, short_hash
+from scanner.findings.runner import CheckOutcome
+from scanner.net.domains import registrable_domain
 from scanner.store.models import CheckTally, Cookie, Finding, Page, Request, StorageItem
 from scanner.store.upsert import add_to_counters
 

@@ -23,7 +23,7 @@ from typing import Protocol
 from sqlalchemy import Column, Text
 from sqlmodel import Field, Session, SQLModel, select
 
-from scanner.fingerprint import normalise_selector
+from scanner.findings.fingerprint import normalise_selector
 from scanner.store.models import Finding, Scan, utc_now
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from scanner import __version__
-from scanner.config import TargetConfig
+from scanner.config.targets import TargetConfig
 from scanner.store.models import Finding, FrontierItem, HostResult, Page, Scan, Target, utc_now
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
-from scanner.config import TargetConfig
+from scanner.config.targets import TargetConfig
 from scanner.store.models import Target
 from scanner.store.scans import runner_alive, upsert_target
 

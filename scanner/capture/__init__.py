@@ -1,0 +1,1 @@
+"""The browser side of a scan: launching Chromium, visiting one page, and the collectors that read it."""

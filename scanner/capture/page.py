@@ -1,0 +1,297 @@
+"""One visit -> one PageCapture: the only place where a page is navigated.
+
+Settling is bounded: the load event (or the page timeout), then a network-quiet window with a hard
+cap. Waiting for "networkidle" would hang on pages with analytics or long polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from scanner.capture.browser import ScanBrowser
+from scanner.capture.collectors import PageCollector, for_scenario
+from scanner.capture.page_reading import read_cookies, read_html_lang, read_links, read_storage
+from scanner.capture.recorder import NetworkRecorder
+from scanner.evidence import (
+    FailureClass,
+    PageCapture,
+    PageKind,
+    PageStatus,
+    Redirect,
+    Scenario,
+    Timings,
+    TlsDetails,
+)
+from scanner.net.failures import classify_browser_error
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+CLOSE_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    page_timeout: float = 30.0  # seconds for the navigation and for the load event
+    settle_quiet: float = 0.5  # seconds without network activity that count as settled
+    settle_cap: float = 5.0  # never settle longer than this after load
+    reading_allowance: float = 15.0  # seconds to read DOM, storage and cookies of a settled page
+    exit_window: float = 1.5  # seconds to record what the page sends when it is left (beacons)
+
+    @property
+    def hard_limit(self) -> float:
+        """Seconds after which a visit is abandoned, whatever the browser is doing."""
+        return self.page_timeout + self.settle_cap + self.reading_allowance + 2 * self.exit_window
+
+
+async def capture_page(
+    browser: ScanBrowser,
+    url: str,
+    *,
+    scenario: Scenario = Scenario.FIRST_VISIT,
+    settings: CaptureSettings = CaptureSettings(),
+    collectors: Sequence[PageCollector] = (),
+) -> PageCapture:
+    """Visit ``url`` in a fresh context and return what the browser saw.
+
+    Every step has its own timeout, and the whole visit a hard one on top: a renderer that stops
+    answering must cost one page (recorded as a timeout), never the scan.
+    """
+    active = for_scenario(collectors, scenario)
+    hard_limit = settings.hard_limit + sum(
+        collector.time_allowance + getattr(collector, "before_visit_allowance", 0.0) for collector in active
+    )
+    context = await browser.new_context()
+    try:
+        return await asyncio.wait_for(_visit(context, url, scenario, settings, active), timeout=hard_limit)
+    except TimeoutError:
+        detail = f"no answer from the browser within {hard_limit:.0f} s"
+        return _failure(url, scenario, FailureClass.TIMEOUT, detail)
+    finally:
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(context.close(), timeout=CLOSE_TIMEOUT)
+
+
+async def _visit(
+    context: BrowserContext,
+    url: str,
+    scenario: Scenario,
+    settings: CaptureSettings,
+    collectors: Sequence[PageCollector],
+) -> PageCapture:
+    page = await context.new_page()
+    recorder = NetworkRecorder(context, page)
+    await recorder.attach_devtools(context)
+    extras: dict[str, Any] = {}
+    for collector in collectors:
+        try:
+            await collector.prepare(context, page)
+        except Exception as error:
+            extras[collector.name] = _collector_error(collector, "prepare", error)
+    for collector in collectors:
+        if hasattr(collector, "before_visit") and collector.name not in extras:
+            try:  # e.g. answer the consent banner; what this loads is not part of the capture
+                await collector.before_visit(page, url, scenario, settings)
+            except Exception as error:
+                extras[collector.name] = _collector_error(collector, "before_visit", error)
+    recorder.forget()
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
+    except (PlaywrightError, PlaywrightTimeout) as error:
+        return _failed_navigation(url, scenario, str(error), recorder)
+    if response is None:
+        return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
+    dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
+    load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
+    await recorder.wait_until_quiet(settings.settle_quiet, settings.settle_cap)
+    settled = recorder.elapsed_ms()
+    capture = await _read_page(url, scenario, page, response, recorder)
+    timings = Timings(dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out=load is None)
+    capture = replace(capture, timings=timings)
+    if capture.is_testable:
+        for collector in collectors:
+            if collector.name not in extras:
+                evidence = await _collect(collector, page, capture)
+                if evidence is not None:  # None: the collector skipped this page
+                    extras[collector.name] = evidence
+        left_page = await _leave_page(page, recorder, settings)
+        capture = replace(capture, requests=recorder.records(), timings=replace(timings, left_page=left_page))
+    return replace(capture, extras=extras)
+
+
+async def _leave_page(page: Page, recorder: NetworkRecorder, settings: CaptureSettings) -> float | None:
+    """Let the page believe it is being left, and record what it sends: unload beacons.
+
+    Requests that a page sends while it is really unloading (keepalive, sendBeacon) leave from a
+    renderer that DevTools and Playwright no longer follow, so they would be lost. Instead every
+    frame first gets the events a page sees when a visitor leaves (visibilitychange to hidden,
+    pagehide) while it is still observed; then the tab goes to about:blank. None if that failed.
+    """
+    left_at = recorder.elapsed_ms()
+    await asyncio.gather(*(_dispatch_exit_events(frame) for frame in page.frames))
+    await recorder.wait_until_quiet(min(settings.settle_quiet, settings.exit_window), settings.exit_window)
+    try:
+        await page.goto("about:blank", timeout=settings.exit_window * 1000)
+    except (PlaywrightError, PlaywrightTimeout):
+        return None
+    return left_at
+
+
+_EXIT_EVENTS = """() => {
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+  Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+  window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+}"""
+
+
+async def _dispatch_exit_events(frame) -> None:
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        await asyncio.wait_for(frame.evaluate(_EXIT_EVENTS), timeout=1.0)
+
+
+async def _collect(collector: PageCollector, page: Page, capture: PageCapture) -> Any:
+    try:
+        return await asyncio.wait_for(collector.collect(page, capture), timeout=collector.time_allowance)
+    except TimeoutError:
+        return {"error": f"no result within {collector.time_allowance:.0f} s"}
+    except Exception as error:
+        return _collector_error(collector, "collect", error)
+
+
+def _collector_error(collector: PageCollector, step: str, error: Exception) -> dict[str, str]:
+    log.warning("collector %s failed in %s: %s", collector.name, step, error)
+    return {"error": f"{step}: {type(error).__name__}: {error}"[:1000]}
+
+
+async def _wait_for(
+    page: Page, state: str, settings: CaptureSettings, recorder: NetworkRecorder
+) -> float | None:
+    """Milliseconds until the page reached ``state``, or None when the page timeout ran out first."""
+    remaining = settings.page_timeout - recorder.elapsed_ms() / 1000
+    try:
+        await page.wait_for_load_state(state, timeout=max(remaining, 0.1) * 1000)
+    except PlaywrightTimeout:
+        return None  # capture what is there; the timings record that the event never came
+    return recorder.elapsed_ms()
+
+
+async def _read_page(
+    url: str, scenario: Scenario, page: Page, response: Response, recorder: NetworkRecorder
+) -> PageCapture:
+    headers = tuple((item["name"].lower(), item["value"]) for item in await response.headers_array())
+    content_type = next((value for key, value in headers if key == "content-type"), "")
+    mime = content_type.split(";")[0].strip().lower()
+    is_html = mime in HTML_TYPES or not mime
+    status, failure_class, failure_detail = _page_status(response.status, is_html, mime)
+    common = dict(
+        url=url,
+        scenario=scenario,
+        final_url=page.url,
+        status=response.status,
+        page_status=status,
+        failure_class=failure_class,
+        failure_detail=failure_detail,
+        redirect_chain=await _redirect_chain(response),
+        response_headers=headers,
+        content_type=mime or None,
+        content_length=_int(next((value for key, value in headers if key == "content-length"), None)),
+        tls=await _tls_details(response),
+    )
+    if not is_html:
+        return PageCapture(**common, requests=recorder.records(), console=tuple(recorder.console))
+    html, title, lang, links, storage, cookies = await asyncio.gather(
+        page.content(),
+        page.title(),
+        read_html_lang(page),
+        read_links(page),
+        read_storage(page),
+        read_cookies(page.context),
+    )
+    return PageCapture(
+        **common,
+        kind=PageKind.HTML,
+        requests=recorder.records(),
+        cookies=cookies,
+        storage=storage,
+        console=tuple(recorder.console),
+        links=links,
+        frames=tuple(frame.url for frame in page.frames),
+        dom_html=html,
+        title=title or None,
+        html_lang=lang,
+    )
+
+
+def _page_status(
+    http_status: int, is_html: bool, mime: str
+) -> tuple[PageStatus, FailureClass | None, str | None]:
+    if http_status >= 400:
+        return PageStatus.FAILED, FailureClass.HTTP_ERROR, f"HTTP {http_status}"
+    if not is_html:
+        return PageStatus.NOT_TESTED, FailureClass.NOT_HTML, f"content type {mime}"
+    return PageStatus.OK, None, None
+
+
+async def _redirect_chain(response: Response) -> tuple[Redirect, ...]:
+    hops = []
+    request = response.request.redirected_from
+    while request is not None:
+        hop = await request.response()
+        if hop is not None:
+            hops.append(Redirect(request.url, hop.status, hop.headers.get("location", "")))
+        request = request.redirected_from
+    return tuple(reversed(hops))
+
+
+async def _tls_details(response: Response) -> TlsDetails | None:
+    details = await response.security_details()
+    address = await response.server_addr()
+    if not details:
+        return None
+    return TlsDetails(
+        protocol=details.get("protocol"),
+        subject=details.get("subjectName") or None,
+        issuer=details.get("issuer") or None,
+        valid_from=details.get("validFrom"),
+        valid_to=details.get("validTo"),
+        server_ip=address.get("ipAddress") if address else None,
+        server_port=address.get("port") if address else None,
+    )
+
+
+def _failed_navigation(url: str, scenario: Scenario, message: str, recorder: NetworkRecorder) -> PageCapture:
+    if "Download is starting" in message:  # the browser would save the file: not a page
+        failure = _failure(url, scenario, FailureClass.NOT_HTML, "download")
+    else:
+        failure = _failure(url, scenario, classify_browser_error(message), message.splitlines()[0][:500])
+    return replace(failure, requests=recorder.records(), console=tuple(recorder.console))
+
+
+def _failure(url: str, scenario: Scenario, failure_class: FailureClass, detail: str) -> PageCapture:
+    status = PageStatus.NOT_TESTED if failure_class is FailureClass.NOT_HTML else PageStatus.FAILED
+    return PageCapture(
+        url=url,
+        scenario=scenario,
+        final_url=url,
+        status=None,
+        page_status=status,
+        failure_class=failure_class,
+        failure_detail=detail,
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

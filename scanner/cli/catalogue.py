@@ -1,0 +1,157 @@
+"""What govscan knows: ``govscan checks``, ``govscan config check`` and ``govscan data``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from scanner import __version__
+from scanner.cli.app import (
+    Exit,
+    app,
+    config_app,
+    console,
+    data_app,
+    errors_to_exit_codes,
+    stdout,
+)
+from scanner.config.targets import load_targets
+
+
+@app.command("checks")
+def list_checks(
+    check_id: Annotated[str | None, typer.Argument(help="Show the documentation of one check.")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "de",
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List every check with its id, family, scope, severity and references."""
+    from scanner.findings.registry import load_all_checks
+
+    registry = load_all_checks()
+    with errors_to_exit_codes():
+        if check_id is not None:
+            if check_id not in registry:
+                raise Exit(2, f"unknown check {check_id!r}; 'govscan checks' lists them")
+            show_check(registry.get(check_id), lang)
+            return
+    if json_output:
+        stdout.print_json(json.dumps([check_as_dict(check) for check in registry]))
+        return
+    table = Table(title=f"govscan {__version__}: {len(registry)} Prüfungen")
+    for column in ("id", "Familie", "Umfang", "Schwere", "Titel", "Bezüge"):
+        table.add_column(column)
+    for check in registry:
+        references = "; ".join(
+            f"{key}: {', '.join(values)}" for key, values in check.references.as_dict().items()
+        )
+        table.add_row(
+            check.id, check.family, check.scope, check.severity, check.doc.title.get(lang), references
+        )
+    stdout.print(table)
+
+
+def check_as_dict(check) -> dict:
+    doc = check.doc
+    return {
+        "id": check.id,
+        "family": check.family.value,
+        "scope": check.scope.value,
+        "severity": check.severity.value,
+        "references": check.references.as_dict(),
+        "doc": {part: getattr(doc, part).__dict__ for part in ("title", "what", "why", "how_to_fix")}
+        | {"example": doc.example},
+    }
+
+
+def show_check(check, lang: str) -> None:
+    doc = check.doc
+    labels = {
+        "de": ("Was", "Warum", "Beispiel", "So beheben"),
+        "en": ("What", "Why", "Example", "How to fix"),
+    }["en" if lang == "en" else "de"]
+    stdout.print(f"[bold]{escape(check.id)}[/bold] ({check.family}, {check.scope}, {check.severity})")
+    stdout.print(f"[bold]{escape(doc.title.get(lang))}[/bold]\n")
+    for label, text in zip(
+        labels, (doc.what.get(lang), doc.why.get(lang), doc.example, doc.how_to_fix.get(lang)), strict=True
+    ):
+        if text:
+            stdout.print(f"[bold]{label}[/bold]\n{escape(text)}\n")
+
+
+@config_app.command("check")
+def config_check(
+    targets: Annotated[Path, typer.Argument(help="The file to check.")] = Path("targets.toml"),
+) -> None:
+    """Validate a targets file; every problem is reported with its line."""
+    with errors_to_exit_codes():
+        project = load_targets(targets)
+    table = Table(title=f"{targets}: {len(project.targets)} Ziele, keine Fehler")
+    for column in ("Name", "Start", "Ebene", "max. Seiten", "Zeitplan"):
+        table.add_column(column)
+    for target in project.targets:
+        table.add_row(
+            target.name,
+            ", ".join(target.start_urls),
+            target.authority_level,
+            str(target.max_pages),
+            target.schedule or "",
+        )
+    stdout.print(table)
+
+
+@data_app.command("list")
+def data_list() -> None:
+    """Show the datasets checks can use, and which are downloaded."""
+    from scanner.datasets import DATASETS, data_dir, installed
+    from scanner.findings.registry import load_all_checks
+
+    load_all_checks()  # check modules register the datasets they use
+    table = Table(title=f"Datasets in {data_dir()}")
+    for column in ("Name", "Beschreibung", "Lizenz", "Stand"):
+        table.add_column(column)
+    for name, dataset in sorted(DATASETS.items()):
+        copy = installed(name)
+        state = f"{copy.version or copy.sha256[:12]} ({copy.downloaded_at})" if copy else "nicht geladen"
+        table.add_row(name, dataset.description, dataset.licence, state)
+    stdout.print(table)
+
+
+@data_app.command("update")
+def data_update(
+    names: Annotated[list[str] | None, typer.Argument(help="Datasets to fetch; default: all.")] = None,
+) -> None:
+    """Download reference data (filter lists, HSTS preload list) into the user's cache."""
+    from scanner.datasets import DATASETS, DatasetError, update
+    from scanner.findings.registry import load_all_checks
+    from scanner.net.client import NetClient
+
+    load_all_checks()
+    with errors_to_exit_codes():
+        unknown = sorted(set(names or []) - set(DATASETS))
+        if unknown:
+            raise Exit(
+                2, f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(sorted(DATASETS)) or 'none'}"
+            )
+
+    async def fetch_all() -> list[str]:
+        problems = []
+        async with NetClient(user_agent=f"govscan/{__version__}", timeout=120) as client:
+            for name in names or sorted(DATASETS):
+                try:
+                    copy = await update(DATASETS[name], client)
+                    typer.echo(f"{name}: {copy.version or copy.sha256[:12]} -> {copy.path}")
+                except DatasetError as error:
+                    problems.append(str(error))
+        return problems
+
+    problems = asyncio.run(fetch_all())
+    for problem in problems:
+        console.print(f"[red]govscan:[/red] {escape(problem)}")
+    if problems:
+        raise typer.Exit(1)

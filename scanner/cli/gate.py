@@ -1,0 +1,67 @@
+"""The deployment gate: ``--fail-on`` rules checked before a scan and judged after it (exit 4)."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from reports.gate import GATE_EXIT_CODE, GateRule, GateVerdict, judge, parse_rules
+from reports.history import scan_history
+from scanner.cli.app import (
+    Exit,
+    console,
+)
+from scanner.cli.reporting import baseline_option
+from scanner.store.db import session
+from scanner.store.models import Target
+from scanner.store.scans import get_scan
+
+
+def prepare_gate(engine, fail_on: list[str], baseline: int | None, targets: list) -> list[GateRule]:
+    """Check the gate's options before anything is scanned (bad input: exit 2, nothing written)."""
+    try:
+        rules = parse_rules(fail_on)
+    except ValueError as error:
+        raise Exit(2, str(error)) from None
+    if baseline is None:
+        return rules
+    if not rules:
+        raise Exit(2, "--baseline needs --fail-on")
+    if len(targets) != 1:
+        raise Exit(2, "--baseline needs exactly one --target (a baseline belongs to one target)")
+    with session(engine) as db:
+        scan = get_scan(db, baseline)
+        target = db.get(Target, scan.target_id)
+    if target is None or target.name != targets[0].name:
+        raise Exit(2, f"--baseline {baseline}: that scan belongs to another target, not {targets[0].name!r}")
+    if scan.status != "completed":
+        raise Exit(2, f"--baseline {baseline}: that scan did not complete ({scan.status})")
+    return rules
+
+
+def enforce_gate(engine, outcomes, rules: list[GateRule], baseline: int | None, *, quiet: bool) -> None:
+    """Judge every scanned target; exit with GATE_EXIT_CODE if any rule found something."""
+    verdicts: list[GateVerdict] = []
+    for outcome in outcomes:
+        history = scan_history(engine, outcome.scan_id, baseline_option(baseline))
+        verdicts += judge(history, rules)
+    tripped = [verdict for verdict in verdicts if verdict.tripped]
+    if not quiet:
+        for verdict in verdicts:
+            against = (
+                f"scan {verdict.baseline_scan_id}" if verdict.baseline_scan_id else "no baseline: all new"
+            )
+            console.print(
+                f"--fail-on {verdict.rule.text}: {len(verdict.findings)} finding(s) "
+                f"in scan {verdict.scan_id} (against {against})",
+                highlight=False,
+            )
+            for item in verdict.findings[:20]:
+                finding = item.finding
+                console.print(
+                    f"  {escape(finding.severity)} {escape(finding.check_id)} "
+                    f"{escape(finding.page_url or finding.host or 'site')} {finding.fingerprint}",
+                    highlight=False,
+                )
+    if tripped:
+        raise typer.Exit(GATE_EXIT_CODE)

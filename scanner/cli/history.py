@@ -1,0 +1,174 @@
+"""CLI commands about history: ``diff``, ``review`` and ``reviews``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlmodel import select
+
+from reports.history import ScanHistory
+from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, stdout
+from scanner.cli.reporting import check_language
+from scanner.store.db import DEFAULT_DB, open_database, session
+from scanner.store.models import Finding, Scan, Target
+from scanner.store.reviews import (
+    Decision,
+    ReviewDecision,
+    ReviewError,
+    judged_hash,
+    latest_decisions,
+    record_decision,
+)
+
+LangOption = Annotated[str, typer.Option("--lang", help="de or en.")]
+OutOption = Annotated[Path, typer.Option("--out", help="Directory for the report.")]
+
+
+@app.command()
+def diff(
+    scan_a: Annotated[int, typer.Argument(help="The earlier scan.")],
+    scan_b: Annotated[int, typer.Argument(help="The later scan (same target).")],
+    out: OutOption = Path("govscan-reports"),
+    lang: LangOption = "de",
+    db: DbOption = DEFAULT_DB,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the counts as JSON instead.")] = False,
+) -> None:
+    """Show what changed between two scans of one target and write it as an HTML report."""
+    from reports.diff_report import count_rows, diff_history, render_diff_report
+
+    with errors_to_exit_codes():
+        check_language(lang)
+        engine = open_database(db)
+        history = diff_history(engine, scan_a, scan_b)
+        path = render_diff_report(engine, scan_a, scan_b, out, lang)
+    rows = count_rows(history)
+    if json_output:
+        stdout.print_json(
+            json.dumps({"before": scan_a, "after": scan_b, "counts": dict(rows), "report": str(path)})
+        )
+        return
+    stdout.print(diff_table(history, rows))
+    for change in history.version_changes:
+        stdout.print(
+            f"[yellow]Version geändert:[/yellow] {escape(change.name)}: "
+            f"{escape(change.before or '—')} → {escape(change.after or '—')}"
+        )
+    typer.echo(str(path))
+
+
+def diff_table(history: ScanHistory, rows: list[tuple[str, dict[str, int]]]) -> Table:
+    table = Table(title=f"Scan {history.baseline.id} → Scan {history.scan.id}")
+    columns = ("Familie", "neu", "behoben", "nicht erneut geprüft", "bestehend", "unterdrückt")
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for family, counts in rows:
+        table.add_row(
+            family,
+            *(str(counts[key]) for key in ("new", "fixed", "not-rechecked", "persisting", "suppressed")),
+        )
+    return table
+
+
+@app.command()
+def review(
+    fingerprint: Annotated[
+        str, typer.Argument(help="The finding's fingerprint (or a unique prefix, 8+ chars).")
+    ],
+    decision: Annotated[str, typer.Option("--decision", help="confirmed, false-positive or accepted.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why; shown beside the finding in reports.")],
+    by: Annotated[str, typer.Option("--by", help="Who decides.")],
+    scan_id: Annotated[
+        int | None, typer.Option("--scan", help="Judge the finding as seen in this scan.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Record a review decision on a finding; it holds across scans until the finding changes."""
+    with errors_to_exit_codes():
+        try:
+            chosen = Decision(decision)
+        except ValueError:
+            raise Exit(2, f"--decision {decision}: expected {', '.join(d.value for d in Decision)}") from None
+        engine = open_database(db)
+        with session(engine) as db_session:
+            try:
+                row = record_decision(
+                    db_session, fingerprint, chosen, reason=reason, decided_by=by, scan_id=scan_id
+                )
+            except ReviewError as error:
+                raise Exit(2, str(error)) from None
+    typer.echo(f"{row.fingerprint} {row.decision} ({row.check_id}, scan {row.scan_id})")
+
+
+@app.command()
+def reviews(
+    target: Annotated[str | None, typer.Option("--target", help="Only decisions on this target.")] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List review decisions (the newest per fingerprint) and whether they still hold."""
+    with errors_to_exit_codes():
+        engine = open_database(db)
+        with session(engine) as db_session:
+            targets = {row.id: row.name for row in db_session.exec(select(Target)).all()}
+            if target is not None and target not in targets.values():
+                raise Exit(2, f"there is no target {target!r} in this database")
+            decisions = [
+                row
+                for row in latest_decisions(db_session).values()
+                if target is None or targets.get(row.target_id) == target
+            ]
+            states = {row.fingerprint: decision_state(db_session, row) for row in decisions}
+    if json_output:
+        document = [
+            {
+                "fingerprint": row.fingerprint,
+                "check_id": row.check_id,
+                "decision": row.decision,
+                "reason": row.reason,
+                "decided_by": row.decided_by,
+                "decided_at": row.decided_at.isoformat(),
+                "target": targets.get(row.target_id),
+                "state": states[row.fingerprint],
+            }
+            for row in decisions
+        ]
+        stdout.print_json(json.dumps(document))
+        return
+    table = Table(title=f"{len(decisions)} Bewertungen")
+    table.add_column("Fingerabdruck", overflow="fold", min_width=32)
+    for column in ("Prüfung", "Bewertung", "Begründung", "von", "am", "Ziel", "Stand"):
+        table.add_column(column)
+    for row in decisions:
+        table.add_row(
+            row.fingerprint,
+            row.check_id,
+            row.decision,
+            escape(row.reason),
+            escape(row.decided_by),
+            row.decided_at.strftime("%Y-%m-%d"),
+            escape(targets.get(row.target_id, "")),
+            states[row.fingerprint],
+        )
+    stdout.print(table)
+
+
+def decision_state(db_session, decision: ReviewDecision) -> str:
+    """current / lapsed for the finding in the target's newest completed scan; absent if it is not there."""
+    newest = db_session.exec(
+        select(Scan)
+        .where(Scan.target_id == decision.target_id, Scan.status == "completed")
+        .order_by(Scan.id.desc())
+    ).first()
+    if newest is None:
+        return "absent"
+    finding = db_session.exec(
+        select(Finding).where(Finding.scan_id == newest.id, Finding.fingerprint == decision.fingerprint)
+    ).first()
+    if finding is None:
+        return "absent"
+    return "current" if judged_hash(finding) == decision.judged_hash else "lapsed"

@@ -1,0 +1,120 @@
+"""``govscan scan`` and ``govscan demo``: crawl, audit, store, and print the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scanner.cli.app import (
+    CaBundleOption,
+    ConnectToOption,
+    DbOption,
+    app,
+    console,
+    errors_to_exit_codes,
+    network_options,
+    stdout,
+)
+from scanner.cli.reporting import write_report
+from scanner.config.targets import TargetConfig, load_targets
+from scanner.net.network import NetworkSettings
+from scanner.store.db import DEFAULT_DB, open_database
+from scanner.store.scans import ScanStatus
+
+
+@app.command()
+def scan(
+    targets: Annotated[Path, typer.Option("--targets", help="The targets file.")] = Path("targets.toml"),
+    target: Annotated[
+        list[str] | None, typer.Option("--target", help="Scan only this target (repeatable).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    connect_to: ConnectToOption = None,
+    ca_bundle: CaBundleOption = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the target's unfinished scan.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON on stdout.")] = False,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option("--fail-on", help="Exit 4 on findings, e.g. new:serious, new:any, any:critical."),
+    ] = None,
+    baseline: Annotated[
+        int | None,
+        typer.Option("--baseline", help="Scan id for --fail-on new:...; default: the previous one."),
+    ] = None,
+) -> None:
+    """Crawl and audit the targets of a targets.toml (all of them unless --target is given)."""
+    from scanner.cli.gate import enforce_gate, prepare_gate
+
+    with errors_to_exit_codes():
+        network = network_options(connect_to, ca_bundle)
+        selected = load_targets(targets).select(target or [])
+        engine = open_database(db)
+        gate = prepare_gate(engine, fail_on or [], baseline, selected)
+        outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
+        finish(outcomes, quiet=quiet, json_output=json_output)
+        if gate:
+            enforce_gate(engine, outcomes, gate, baseline, quiet=quiet)
+
+
+def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
+    from scanner.cli.progress import live_progress
+    from scanner.run.scan import scan_target
+
+    outcomes = []
+    try:
+        for target in selected:
+            with live_progress(console, enabled=not quiet) as on_progress:
+                outcome = asyncio.run(
+                    scan_target(
+                        target, engine=engine, network=network, resume=resume, on_progress=on_progress
+                    )
+                )
+            outcomes.append(outcome)
+    except KeyboardInterrupt:
+        console.print("[yellow]Interrupted.[/yellow] Continue with: govscan scan --resume")
+        raise typer.Exit(130) from None
+    return outcomes
+
+
+def finish(outcomes, *, quiet: bool, json_output: bool, report: Path | None = None) -> None:
+    from scanner.cli.progress import summary_table
+
+    if json_output:
+        document = [outcome.__dict__ for outcome in outcomes]
+        if report is not None:
+            document = {"scans": document, "report": str(report)}
+        stdout.print_json(json.dumps(document, default=str))
+    elif not quiet:
+        console.print(summary_table(outcomes))
+    if any(outcome.status == ScanStatus.FAILED for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    db: DbOption = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the report.")] = Path("govscan-reports"),
+    serve: Annotated[bool, typer.Option("--serve", help="Only serve the demo portal until Ctrl-C.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Serve the bundled demo portal on 127.0.0.1, scan it and write the HTML report."""
+    from scanner.demo.run import demo_target, serve_forever, serving_demo
+
+    with errors_to_exit_codes():
+        if serve:
+            asyncio.run(serve_forever(stdout))
+            return
+        engine = open_database(db)
+        with serving_demo() as server:
+            network = NetworkSettings.build(server.connect_to(), server.ca_bundle)
+            outcomes = run_scans([demo_target()], engine, network, resume=False, quiet=quiet or json_output)
+        path = write_report(engine, outcomes[0].scan_id, out, "de")
+        finish(outcomes, quiet=quiet, json_output=json_output, report=path)
+        if not json_output:
+            typer.echo(str(path))

@@ -1,0 +1,1 @@
+"""One scan from start to end: crawling, visiting, probing hosts, checking and storing, in order."""

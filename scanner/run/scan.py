@@ -1,0 +1,541 @@
+"""Scan one target end to end. The same coroutine serves the local runner and distributed workers.
+
+crawl frontier -> capture (one navigation per page) -> page checks -> store, one transaction per
+page; host probes run beside the browsing; site checks run when the crawl is over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from importlib.metadata import version as package_version
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from scanner.capture.browser import ScanBrowser, launch_browser
+from scanner.capture.collectors import for_target, load_all_collectors
+from scanner.capture.document_content import document_extras
+from scanner.capture.page import CaptureSettings, capture_page
+from scanner.config.targets import TargetConfig
+from scanner.crawl.documents import probe_document
+from scanner.crawl.frontier import Discovered, Frontier
+from scanner.crawl.politeness import HostPoliteness
+from scanner.crawl.robots import RobotsCache
+from scanner.crawl.scenarios import ScenarioVisit, scenario_visits
+from scanner.crawl.scope import CrawlScope
+from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
+from scanner.crawl.urls import is_document_content_type, origin_of
+from scanner.datasets import versions_in_use
+from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
+from scanner.findings.fingerprint import RECIPE as FINGERPRINT_RECIPE
+from scanner.findings.registry import CheckContext, CheckRegistry, Scope, load_all_checks
+from scanner.findings.runner import run_page_checks, run_site_checks
+from scanner.net.client import NetClient
+from scanner.net.failures import is_transient
+from scanner.net.network import NetworkSettings
+from scanner.probes import load_all_probes
+from scanner.run.engine_versions import family_engine_versions
+from scanner.run.hosts import HostProbeRunner
+from scanner.store.db import session
+from scanner.store.evidence_rows import add_findings, add_page
+from scanner.store.models import CheckTally, Finding, FrontierItem, Page, Scan
+from scanner.store.scans import (
+    ScanStatus,
+    claim_for_resume,
+    create_scan,
+    find_resumable,
+    finish_scan,
+    upsert_target,
+)
+from scanner.store.site_evidence import StoredSiteEvidence
+
+IDLE_POLL = 0.1  # seconds a worker waits when every queued host is busy
+
+
+@dataclass
+class ScanProgress:
+    """Live counters, handed to the progress callback after every page."""
+
+    target: str
+    scan_id: int
+    pages_done: int = 0
+    pages_failed: int = 0
+    documents: int = 0
+    queued: int = 0
+    in_flight: int = 0
+    findings: int = 0
+    resumed: bool = False
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    scan_id: int
+    target: str
+    status: str
+    stopped_by: str | None
+    failure_class: str | None
+    summary: dict[str, Any] = field(default_factory=dict)
+    transient: bool = False  # failed for a reason that may pass by itself (scanner.net.failures.is_transient)
+
+
+ProgressCallback = Callable[[ScanProgress], None]
+
+
+async def scan_target(
+    target: TargetConfig,
+    *,
+    engine: Engine,
+    network: NetworkSettings | None = None,
+    browser: ScanBrowser | None = None,
+    resume: bool = False,
+    on_progress: ProgressCallback | None = None,
+    registry: CheckRegistry | None = None,
+    deadline: float | None = None,
+) -> ScanOutcome:
+    """Scan ``target`` (or resume its unfinished scan) and return how it ended.
+
+    ``network`` holds command-line --connect-to/--ca-bundle, merged before the target's own.
+    A ``browser`` may be shared across scans if it was launched with the same network.
+    ``deadline`` (a ``time.monotonic()`` value) ends the crawl earlier than the target's time
+    budget, as a worker's wall-clock budget per job does; the scan then stops as by its budget.
+    """
+    registry = registry or load_all_checks()
+    with session(engine) as db:
+        target_row = upsert_target(db, target)
+        scan = find_resumable(db, target_row) if resume else None
+        if scan is not None:
+            scan = claim_for_resume(db, scan)
+            target = TargetConfig.from_json_dict(scan.config_json)  # resume exactly what was started
+        else:
+            scan = create_scan(db, target_row, target)
+    own_network = NetworkSettings.build(target.crawl.connect_to, target.crawl.ca_bundle)
+    network = (network or NetworkSettings()).merged(own_network)
+    run = ScanRun(engine, scan, target, registry, on_progress, resumed=scan.resumed_count > 0)
+    if deadline is not None:
+        run.deadline = min(run.deadline, deadline)
+    async with _browser(browser, network) as scan_browser:
+        user_agent = scan_browser.user_agent
+        async with NetClient(network, user_agent=user_agent) as client:
+            return await run.execute(scan_browser, client)
+
+
+@contextlib.asynccontextmanager
+async def _browser(shared: ScanBrowser | None, network: NetworkSettings) -> AsyncIterator[ScanBrowser]:
+    if shared is not None:
+        yield shared
+        return
+    async with launch_browser(network) as launched:
+        yield launched
+
+
+class ScanRun:
+    """The state of one running scan; ``execute`` drives it."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        scan: Scan,
+        target: TargetConfig,
+        registry: CheckRegistry,
+        on_progress: ProgressCallback | None,
+        *,
+        resumed: bool,
+    ) -> None:
+        self.engine = engine
+        self.scan_id: int = scan.id
+        self.target = target
+        self.registry = registry
+        self.on_progress = on_progress or (lambda progress: None)
+        self.first_party = target.first_party
+        self.context = CheckContext(
+            target.name,
+            self.first_party,
+            target.authority_level,
+            target.tags,
+            target.crawl.tls_profile,
+            start_urls=target.start_urls,
+            accessibility=target.accessibility,
+        )
+        self.scope = CrawlScope(self.first_party, target.include, target.exclude)
+        self.frontier = Frontier(
+            scan.id, self.scope, max_depth=target.max_depth, drop_params=target.crawl.drop_query_params
+        )
+        self.politeness = HostPoliteness(target.crawl.per_host_concurrency, target.crawl.request_delay)
+        self.capture_settings = CaptureSettings(
+            target.crawl.page_timeout, target.crawl.settle_quiet, target.crawl.settle_cap
+        )
+        self.progress = ScanProgress(target.name, scan.id, resumed=resumed)
+        self.collectors = for_target(load_all_collectors(), target)
+        self.active_before = scan.active_seconds
+        self.started = time.monotonic()
+        self.deadline = self.started + max(target.time_budget - scan.active_seconds, 0.0)
+        self.in_flight = 0
+        self.pages_attempted = 0
+        self.stopped_by: str | None = None
+
+    # --- the whole scan ------------------------------------------------------------------
+
+    async def execute(self, browser: ScanBrowser, client: NetClient) -> ScanOutcome:
+        self.browser, self.client = browser, client
+        self.robots = RobotsCache(client)
+        self.probes = HostProbeRunner(
+            self.engine,
+            self.scan_id,
+            self._probes_needed(),
+            client,
+            self.context,
+            self.registry,
+            on_findings=self._count_findings,
+        )
+        self._record_versions(browser, await family_engine_versions(browser, self.target))
+        try:
+            await self._prepare_frontier()
+            await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
+            await self._visit_consent_scenarios()
+            await self.probes.finish(timeout=max(self.deadline - time.monotonic(), 30.0))
+            self._run_site_checks()
+            return self._finish()
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            self._mark(ScanStatus.INTERRUPTED, stopped_by="interrupted")
+            raise
+        except Exception as error:
+            self._mark(
+                ScanStatus.FAILED, failure_class="scan_error", detail=f"{type(error).__name__}: {error}"
+            )
+            raise
+
+    def _probes_needed(self):
+        probes = load_all_probes()
+        return [probes[name] for name in sorted(self.registry.probes_needed())]
+
+    def _record_versions(self, browser: ScanBrowser, family_versions: dict[str, Any]) -> None:
+        with session(self.engine) as db:
+            scan = db.get(Scan, self.scan_id)
+            scan.chromium_version = browser.version
+            scan.engine_versions = {
+                **scan.engine_versions,
+                "chromium": browser.version,
+                "playwright": package_version("playwright"),
+                "user_agent": browser.user_agent,
+                "checks": sorted(check.id for check in self.registry),
+                "fingerprint": FINGERPRINT_RECIPE,
+                "datasets": versions_in_use(),
+                **family_versions,
+            }
+            db.add(scan)
+            db.commit()
+
+    async def _prepare_frontier(self) -> None:
+        with session(self.engine) as db:
+            if self.progress.resumed:
+                self.frontier.requeue_unfinished(db)
+                self.pages_attempted = db.exec(
+                    select(func.count()).where(
+                        Page.scan_id == self.scan_id,
+                        Page.kind == PageKind.HTML.value,
+                        Page.failure_class != FailureClass.BLOCKED_BY_ROBOTS.value,
+                    )
+                ).one()
+                return
+            starts = [Discovered(url, 0, "start") for url in self.target.start_urls]
+            self.frontier.add(db, starts, force_scope=True)
+            db.commit()
+        if self.target.crawl.use_sitemaps:
+            await self._seed_from_sitemaps()
+
+    async def _seed_from_sitemaps(self) -> None:
+        """Sitemaps of each start origin: those its robots.txt declares, else /sitemap.xml."""
+        candidates: list[str] = []
+        for origin in sorted({origin_of(url) for url in self.target.start_urls} - {None}):
+            declared = (
+                (await self.robots.policy_for(origin + "/")).sitemaps
+                if self.target.crawl.respect_robots
+                else []
+            )
+            candidates += sitemap_candidates(origin, declared)
+        discovery = await discover_sitemap_urls(
+            self.client,
+            dict.fromkeys(candidates),
+            allow=self.scope.allows,
+            max_urls=self.target.max_pages * 4,
+            drop_params=self.target.crawl.drop_query_params,
+        )
+        with session(self.engine) as db:
+            self.frontier.add(db, (Discovered(url, 1, "sitemap") for url in discovery.urls))
+            db.commit()
+
+    # --- workers -------------------------------------------------------------------------
+
+    async def _worker(self) -> None:
+        while (item := await self._next_item()) is not None:
+            self.politeness.started(item.host)
+            self.in_flight += 1
+            try:
+                await self._visit(item)
+            finally:
+                self.in_flight -= 1
+                self.politeness.finished(item.host)
+
+    async def _next_item(self) -> FrontierItem | None:
+        while True:
+            out_of_time = time.monotonic() >= self.deadline
+            pages_left = self.pages_attempted < self.target.max_pages
+            with session(self.engine) as db:
+                kinds = ("html", "document") if pages_left else ("document",)
+                item = None if out_of_time else self.frontier.claim(db, self.politeness.is_free, kinds)
+                if item is not None:
+                    if item.kind == "html":
+                        self.pages_attempted += 1
+                    return item
+                queued = self.frontier.count(db, "queued")
+            if queued == 0 and self.in_flight == 0:
+                self.stopped_by = self.stopped_by or "frontier_exhausted"
+                return None
+            if out_of_time or (not pages_left and self.in_flight == 0 and not self._documents_queued()):
+                self.stopped_by = "time_budget" if out_of_time else "max_pages"
+                return None
+            await asyncio.sleep(IDLE_POLL)
+
+    def _documents_queued(self) -> bool:
+        with session(self.engine) as db:
+            return (
+                db.exec(
+                    select(func.count()).where(
+                        FrontierItem.scan_id == self.scan_id,
+                        FrontierItem.state == "queued",
+                        FrontierItem.kind == "document",
+                    )
+                ).one()
+                > 0
+            )
+
+    async def _visit(self, item: FrontierItem) -> None:
+        if item.kind == "document":
+            capture = await self._record_document(item.url)
+        elif (refused := await self._robots_refusal(item.url)) is not None:
+            capture = refused
+            self.pages_attempted -= 1  # not visited, so it does not use up the page budget
+        else:
+            capture = await capture_page(
+                self.browser, item.url, settings=self.capture_settings, collectors=self.collectors
+            )
+            capture = await self._classify(capture)
+        self._store(item, capture)
+        if capture.is_testable and capture.kind is PageKind.HTML:
+            self.probes.ensure(_host(capture.final_url))  # hosts that served a page get host checks
+
+    async def _robots_refusal(self, url: str) -> PageCapture | None:
+        """None when robots.txt lets us visit ``url``; else the record of why the page was not visited."""
+        if not self.target.crawl.respect_robots:
+            return None
+        policy = await self.robots.policy_for(url)
+        if policy.crawl_delay:
+            self.politeness.set_host_delay(_host(url), min(policy.crawl_delay, 30.0))
+        if policy.allows(url):
+            return None
+        if policy.status == "unreachable" and policy.failure_class is not None:
+            # RFC 9309: an unreachable robots.txt means "disallow all"; the reason is the network's.
+            detail = f"robots.txt unreachable ({policy.detail}), so not visited (RFC 9309)"
+            return replace(_not_tested(url, policy.failure_class, detail), page_status=PageStatus.FAILED)
+        return _not_tested(url, FailureClass.BLOCKED_BY_ROBOTS, "disallowed by robots.txt")
+
+    async def _record_document(self, url: str) -> PageCapture:
+        info = await probe_document(self.client, url)
+        extras = await document_extras(self.client, info, self.target.accessibility)
+        failure = info.failure_class
+        if failure is None and info.status is not None and info.status >= 400:
+            failure = FailureClass.HTTP_ERROR
+        return PageCapture(
+            url=url,
+            scenario=Scenario.FIRST_VISIT,
+            final_url=info.final_url or url,
+            status=info.status,
+            kind=PageKind.DOCUMENT,
+            page_status=PageStatus.FAILED if failure else PageStatus.OK,
+            failure_class=failure,
+            failure_detail=info.failure_detail or (f"HTTP {info.status}" if failure else None),
+            content_type=info.content_type,
+            content_length=info.size,
+            extras=extras,
+        )
+
+    async def _classify(self, capture: PageCapture) -> PageCapture:
+        """Documents found by navigation, and redirects that leave the crawl scope."""
+        if capture.failure_class is FailureClass.NOT_HTML and (
+            capture.failure_detail == "download" or is_document_content_type(capture.content_type)
+        ):
+            return await self._record_document(capture.url)
+        if capture.is_testable and not self.scope.allows(capture.final_url):
+            return replace(
+                capture,
+                page_status=PageStatus.NOT_TESTED,
+                failure_class=FailureClass.REDIRECTED_OUT_OF_SCOPE,
+                failure_detail=f"redirected to {capture.final_url}",
+            )
+        return capture
+
+    async def _visit_consent_scenarios(self) -> None:
+        """The homepage and a sample again, in fresh contexts, after "reject" and after "accept"."""
+        consent = self.target.consent
+        if not consent.enabled or time.monotonic() >= self.deadline:
+            return
+        visits = scenario_visits(self.engine, self.scan_id, self.target.start_urls, consent.sample_pages)
+        limit = asyncio.Semaphore(self.target.crawl.concurrency)
+
+        async def visit(planned: ScenarioVisit) -> None:
+            async with limit:
+                if time.monotonic() >= self.deadline:
+                    return
+                self.in_flight += 1
+                try:
+                    capture = await capture_page(
+                        self.browser,
+                        planned.url,
+                        scenario=planned.scenario,
+                        settings=self.capture_settings,
+                        collectors=self.collectors,
+                    )
+                    self._save(capture, depth=planned.depth)
+                finally:
+                    self.in_flight -= 1
+
+        await asyncio.gather(*(visit(planned) for planned in visits))
+
+    def _store(self, item: FrontierItem, capture: PageCapture) -> None:
+        self._save(capture, depth=item.depth, referrer=item.discovered_from, frontier_item=item)
+
+    def _save(
+        self,
+        capture: PageCapture,
+        *,
+        depth: int,
+        referrer: str | None = None,
+        frontier_item: FrontierItem | None = None,
+    ) -> None:
+        outcome = run_page_checks(capture, self.context, self.registry)
+        with session(self.engine) as db:
+            page = add_page(
+                db, self.scan_id, capture, first_party=self.first_party, depth=depth, referrer=referrer
+            )
+            add_findings(db, self.scan_id, page.id, outcome)
+            if frontier_item is not None:
+                if capture.is_testable and capture.kind is PageKind.HTML:
+                    self.frontier.add(db, self._discovered(frontier_item, capture))
+                stored = db.get(FrontierItem, frontier_item.id)
+                stored.state = "done"
+                db.add(stored)
+            scan = db.get(Scan, self.scan_id)
+            scan.active_seconds = self.active_before + (time.monotonic() - self.started)
+            db.add(scan)
+            db.commit()
+            self.progress.queued = self.frontier.count(db, "queued")
+        self._count_page(capture, len(outcome.findings))
+
+    def _discovered(self, item: FrontierItem, capture: PageCapture) -> list[Discovered]:
+        found = (
+            [Discovered(capture.final_url, item.depth, "redirect", item.url)]
+            if capture.redirect_chain
+            else []
+        )
+        found += [Discovered(link.href, item.depth + 1, "link", capture.final_url) for link in capture.links]
+        return found
+
+    # --- progress and the end ------------------------------------------------------------
+
+    def _count_page(self, capture: PageCapture, findings: int) -> None:
+        if capture.kind is PageKind.DOCUMENT:
+            self.progress.documents += 1
+        elif capture.is_testable:
+            self.progress.pages_done += 1
+        else:
+            self.progress.pages_failed += 1
+        self.progress.in_flight = self.in_flight - 1
+        self._count_findings(findings)
+
+    def _count_findings(self, count: int) -> None:
+        self.progress.findings += count
+        self.on_progress(self.progress)
+
+    def _run_site_checks(self) -> None:
+        outcome = run_site_checks(StoredSiteEvidence(self.engine, self.scan_id), self.context, self.registry)
+        site_checks = [check.id for check in self.registry.of_scope(Scope.SITE)]
+        with session(self.engine) as db:
+            # A scan resumed after its site checks had run replaces their results instead of doubling them.
+            db.execute(
+                delete(Finding).where(Finding.scan_id == self.scan_id, Finding.scope == Scope.SITE.value)
+            )
+            db.execute(
+                delete(CheckTally).where(
+                    CheckTally.scan_id == self.scan_id, CheckTally.check_id.in_(site_checks)
+                )
+            )
+            add_findings(db, self.scan_id, None, outcome)
+            db.commit()
+        self._count_findings(len(outcome.findings))
+
+    def _finish(self) -> ScanOutcome:
+        with session(self.engine) as db:
+            tested = db.exec(
+                select(func.count()).where(Page.scan_id == self.scan_id, Page.status == "ok")
+            ).one()
+            first = db.exec(select(Page).where(Page.scan_id == self.scan_id).order_by(Page.id)).first()
+        if tested == 0:
+            failure = first.failure_class if first else "nothing_in_scope"
+            detail = first.failure_detail if first else "no start URL was in scope"
+            return self._mark(
+                ScanStatus.FAILED,
+                stopped_by=self.stopped_by,
+                failure_class=failure,
+                detail=detail,
+                transient=is_transient(failure, first.http_status if first else None),
+            )
+        return self._mark(ScanStatus.COMPLETED, stopped_by=self.stopped_by)
+
+    def _mark(
+        self,
+        status: ScanStatus,
+        *,
+        stopped_by: str | None = None,
+        failure_class: str | None = None,
+        detail: str | None = None,
+        transient: bool = False,
+    ) -> ScanOutcome:
+        with session(self.engine) as db:
+            scan = db.get(Scan, self.scan_id)
+            scan.active_seconds = self.active_before + (time.monotonic() - self.started)
+            scan = finish_scan(
+                db, scan, status, stopped_by=stopped_by, failure_class=failure_class, failure_detail=detail
+            )
+        self.on_progress(self.progress)
+        return ScanOutcome(
+            scan.id,
+            self.target.name,
+            scan.status,
+            scan.stopped_by,
+            scan.failure_class,
+            scan.summary,
+            transient=transient,
+        )
+
+
+def _not_tested(url: str, failure: FailureClass, detail: str) -> PageCapture:
+    return PageCapture(
+        url=url,
+        scenario=Scenario.FIRST_VISIT,
+        final_url=url,
+        status=None,
+        page_status=PageStatus.NOT_TESTED,
+        failure_class=failure,
+        failure_detail=detail,
+    )
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
