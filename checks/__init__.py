@@ -1,6 +1,4 @@
-"""Every check govscan knows, one module per check (or per small family on the same evidence).
-
-Importing this package registers them all in ``scanner.findings.registry.REGISTRY``.
+"""Every check govscan knows, one package per family, one module per check (or per small group
+of checks on the same evidence). Each family package declares itself (``FAMILY``); the families
+are listed in ``scanner.families.FAMILY_PACKAGES``.
 """
-
-from checks import accessibility, privacy, security  # noqa: F401

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scanner.families import import_modules
 from scanner.net.client import HttpFailure, NetClient
 
 MAX_DATASET_BYTES = 64 * 1024 * 1024
@@ -113,8 +114,15 @@ async def update(dataset: Dataset, client: NetClient) -> InstalledDataset:
     return result
 
 
+def load_all_datasets() -> dict[str, Dataset]:
+    """Every family's datasets (their modules register them when imported)."""
+    import_modules("datasets")
+    return DATASETS
+
+
 def versions_in_use() -> dict[str, dict[str, str | None]]:
     """Every registered dataset that is installed, for the scan's engine_versions."""
+    load_all_datasets()
     return {name: copy.as_record() for name in sorted(DATASETS) if (copy := installed(name))}
 
 

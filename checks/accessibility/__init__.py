@@ -1,13 +1,26 @@
 """Accessibility checks (WCAG 2.x, EN 301 549, BITV 2.0)."""
 
-from checks.accessibility import (  # noqa: F401
-    axe_coverage,
-    axe_rules,
-    document_lang,
-    homepage_offers,
-    keyboard,
-    link_texts,
-    media,
-    pdf,
-    statement,
+from scanner.families import ACTS_ON_PAGE, INSPECTS, CollectorDeclaration, FamilyDeclaration
+
+FAMILY = FamilyDeclaration(
+    name="accessibility",
+    checks=(
+        "checks.accessibility.axe_coverage",
+        "checks.accessibility.axe_rules",
+        "checks.accessibility.document_lang",
+        "checks.accessibility.homepage_offers",
+        "checks.accessibility.keyboard",
+        "checks.accessibility.link_texts",
+        "checks.accessibility.media",
+        "checks.accessibility.pdf",
+        "checks.accessibility.statement",
+    ),
+    collectors=(
+        CollectorDeclaration("scanner.capture.collectors.accessibility_axe:AxeCollector", INSPECTS),
+        CollectorDeclaration("scanner.capture.collectors.accessibility_dom:DomCollector", INSPECTS),
+        CollectorDeclaration(
+            "scanner.capture.collectors.accessibility_interaction:InteractionCollector", ACTS_ON_PAGE
+        ),
+    ),
+    engine_versions=("scanner.capture.axe.versions:axe_versions",),
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.capture.collectors import collected
 from scanner.capture.collectors.accessibility_interaction import NAME as INTERACTION
 from scanner.capture.collectors.accessibility_interaction import SKIP_LINK_STOPS
 from scanner.evidence import PageCapture
@@ -20,6 +19,7 @@ from scanner.findings.registry import (
     Severity,
     Text,
     check,
+    collected,
 )
 
 MAX_OBSCURED = 10  # covered elements listed per layer

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from scanner.capture.collectors import collected
 from scanner.capture.collectors.accessibility_dom import NAME as DOM
 from scanner.crawl.urls import document_extension
 from scanner.evidence import PageCapture
@@ -22,6 +21,7 @@ from scanner.findings.registry import (
     Severity,
     Text,
     check,
+    collected,
 )
 
 _DECORATION = re.compile(r"[\s.,:;!?…»«›‹→←>()\[\]\"'„“”-]+")

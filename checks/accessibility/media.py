@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.capture.collectors import collected
 from scanner.capture.collectors.accessibility_dom import NAME as DOM
 from scanner.evidence import PageCapture
 from scanner.findings.registry import (
@@ -18,6 +17,7 @@ from scanner.findings.registry import (
     Severity,
     Text,
     check,
+    collected,
 )
 
 CAPTION_KINDS = frozenset({"captions", "subtitles"})

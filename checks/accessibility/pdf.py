@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from scanner.capture.collectors import collected
 from scanner.capture.document_content import EXTRAS_KEY as PDF
 from scanner.evidence import PageCapture, PageKind
 from scanner.findings.registry import (
@@ -24,6 +23,7 @@ from scanner.findings.registry import (
     Severity,
     Text,
     check,
+    collected,
 )
 
 LAW = ("BITV 2.0 §3",)

@@ -1,16 +1,29 @@
 """Security checks: transport (HTTPS, TLS), HTTP headers and page content."""
 
-from checks.security import (  # noqa: F401
-    cookie_flags,
-    http_headers,
-    https_redirect,
-    mixed_content,
-    security_txt,
-    subresource_integrity,
-    tls_certificate,
-    tls_ciphers,
-    tls_profile,
-    tls_protocols,
-    tls_vulnerabilities,
-    version_banner,
+from scanner.families import FamilyDeclaration
+
+FAMILY = FamilyDeclaration(
+    name="security",
+    checks=(
+        "checks.security.cookie_flags",
+        "checks.security.http_headers",
+        "checks.security.https_redirect",
+        "checks.security.mixed_content",
+        "checks.security.security_txt",
+        "checks.security.subresource_integrity",
+        "checks.security.tls_certificate",
+        "checks.security.tls_ciphers",
+        "checks.security.tls_profile",
+        "checks.security.tls_protocols",
+        "checks.security.tls_vulnerabilities",
+        "checks.security.version_banner",
+    ),
+    host_probes=(
+        "scanner.probes.http_headers",
+        "scanner.probes.http_redirect",
+        "scanner.probes.security_txt",
+        "scanner.probes.tls",
+    ),
+    tables=("scanner.store.security",),  # HTTP header grade per host
+    datasets=("scanner.probes.observatory.preload",),
 )

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from playwright.async_api import BrowserContext, Page, Response
@@ -21,6 +21,7 @@ from scanner.capture.browser import ScanBrowser
 from scanner.capture.collectors import PageCollector, for_scenario
 from scanner.capture.page_reading import read_cookies, read_html_lang, read_links, read_storage
 from scanner.capture.recorder import NetworkRecorder
+from scanner.capture.settings import CaptureSettings
 from scanner.evidence import (
     FailureClass,
     PageCapture,
@@ -39,20 +40,6 @@ HTML_TYPES = {"text/html", "application/xhtml+xml"}
 CLOSE_TIMEOUT = 10.0
 
 
-@dataclass(frozen=True)
-class CaptureSettings:
-    page_timeout: float = 30.0  # seconds for the navigation and for the load event
-    settle_quiet: float = 0.5  # seconds without network activity that count as settled
-    settle_cap: float = 5.0  # never settle longer than this after load
-    reading_allowance: float = 15.0  # seconds to read DOM, storage and cookies of a settled page
-    exit_window: float = 1.5  # seconds to record what the page sends when it is left (beacons)
-
-    @property
-    def hard_limit(self) -> float:
-        """Seconds after which a visit is abandoned, whatever the browser is doing."""
-        return self.page_timeout + self.settle_cap + self.reading_allowance + 2 * self.exit_window
-
-
 async def capture_page(
     browser: ScanBrowser,
     url: str,
@@ -68,7 +55,7 @@ async def capture_page(
     """
     active = for_scenario(collectors, scenario)
     hard_limit = settings.hard_limit + sum(
-        collector.time_allowance + getattr(collector, "before_visit_allowance", 0.0) for collector in active
+        collector.time_allowance + collector.before_visit_allowance for collector in active
     )
     context = await browser.new_context()
     try:
@@ -98,7 +85,7 @@ async def _visit(
         except Exception as error:
             extras[collector.name] = _collector_error(collector, "prepare", error)
     for collector in collectors:
-        if hasattr(collector, "before_visit") and collector.name not in extras:
+        if collector.name not in extras:
             try:  # e.g. answer the consent banner; what this loads is not part of the capture
                 await collector.before_visit(page, url, scenario, settings)
             except Exception as error:

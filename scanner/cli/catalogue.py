@@ -108,14 +108,13 @@ def config_check(
 @data_app.command("list")
 def data_list() -> None:
     """Show the datasets checks can use, and which are downloaded."""
-    from scanner.datasets import DATASETS, data_dir, installed
-    from scanner.findings.registry import load_all_checks
+    from scanner.datasets import data_dir, installed, load_all_datasets
 
-    load_all_checks()  # check modules register the datasets they use
+    datasets = load_all_datasets()
     table = Table(title=f"Datasets in {data_dir()}")
     for column in ("Name", "Beschreibung", "Lizenz", "Stand"):
         table.add_column(column)
-    for name, dataset in sorted(DATASETS.items()):
+    for name, dataset in sorted(datasets.items()):
         copy = installed(name)
         state = f"{copy.version or copy.sha256[:12]} ({copy.downloaded_at})" if copy else "nicht geladen"
         table.add_row(name, dataset.description, dataset.licence, state)
@@ -127,24 +126,23 @@ def data_update(
     names: Annotated[list[str] | None, typer.Argument(help="Datasets to fetch; default: all.")] = None,
 ) -> None:
     """Download reference data (filter lists, HSTS preload list) into the user's cache."""
-    from scanner.datasets import DATASETS, DatasetError, update
-    from scanner.findings.registry import load_all_checks
+    from scanner.datasets import DatasetError, load_all_datasets, update
     from scanner.net.client import NetClient
 
-    load_all_checks()
+    datasets = load_all_datasets()
     with errors_to_exit_codes():
-        unknown = sorted(set(names or []) - set(DATASETS))
+        unknown = sorted(set(names or []) - set(datasets))
         if unknown:
             raise Exit(
-                2, f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(sorted(DATASETS)) or 'none'}"
+                2, f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(sorted(datasets)) or 'none'}"
             )
 
     async def fetch_all() -> list[str]:
         problems = []
         async with NetClient(user_agent=f"govscan/{__version__}", timeout=120) as client:
-            for name in names or sorted(DATASETS):
+            for name in names or sorted(datasets):
                 try:
-                    copy = await update(DATASETS[name], client)
+                    copy = await update(datasets[name], client)
                     typer.echo(f"{name}: {copy.version or copy.sha256[:12]} -> {copy.path}")
                 except DatasetError as error:
                     problems.append(str(error))

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner.evidence import HostProbeResult, PageCapture, PageKind, Scenario
+from scanner.families import import_modules
 
 if TYPE_CHECKING:
     from scanner.config.accessibility import AccessibilitySettings
@@ -129,6 +130,16 @@ class SiteEvidence(Protocol):
         ...
 
 
+def collected(name: str) -> Callable[[PageCapture], bool]:
+    """For ``@check(requires=...)``: the collector ``name`` left evidence on the page, not an error."""
+
+    def has_evidence(capture: PageCapture) -> bool:
+        evidence = capture.extras.get(name)
+        return isinstance(evidence, dict) and "error" not in evidence
+
+    return has_evidence
+
+
 PageCheckFn = Callable[[PageCapture, CheckContext], Iterable[Finding]]
 HostCheckFn = Callable[[HostProbeResult, CheckContext], Iterable[Finding]]
 SiteCheckFn = Callable[[SiteEvidence, CheckContext], Iterable[Finding]]
@@ -233,7 +244,6 @@ def check(
 
 
 def load_all_checks() -> CheckRegistry:
-    """Import every check module so that its declarations run; returns the filled registry."""
-    import checks  # noqa: F401  (importing the package registers its checks)
-
+    """Import every family's check modules so that their declarations run; returns the registry."""
+    import_modules("checks")
     return REGISTRY

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from scanner.evidence import HostProbeResult
+from scanner.families import import_modules
 from scanner.net.client import NetClient
 
 ProbeFn = Callable[[str, int, NetClient], Awaitable[HostProbeResult]]
@@ -45,6 +46,6 @@ def host_probe(
 
 
 def load_all_probes() -> dict[str, HostProbe]:
-    from scanner.probes import http_headers, http_redirect, security_txt, tls  # noqa: F401  (register themselves)
-
+    """Every family's host probes (their modules register them when imported)."""
+    import_modules("host_probes")
     return PROBES

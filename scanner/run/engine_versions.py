@@ -1,7 +1,8 @@
 """Versions of the engines a family brings (axe-core, ...), recorded in every scan's engine_versions.
 
 ``ScanRun`` records Chromium, Playwright and the datasets itself; a family whose results depend on
-an engine of its own adds one hook here. Hooks may use the browser (in a context of their own).
+an engine of its own names a hook in its declaration (``FamilyDeclaration.engine_versions``).
+Hooks may use the browser (in a context of their own).
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from typing import Any
 
 from scanner.capture.browser import ScanBrowser
 from scanner.config.targets import TargetConfig
+from scanner.families import declarations, resolve
 
 VersionHook = Callable[[ScanBrowser, TargetConfig], Awaitable[dict[str, Any]]]
 
 
 def _hooks() -> list[VersionHook]:
-    from checks.privacy.versions import privacy_versions  # one import line per family
-    from scanner.capture.axe.versions import axe_versions
-
-    return [axe_versions, privacy_versions]
+    return [resolve(path) for family in declarations() for path in family.engine_versions]
 
 
 async def family_engine_versions(browser: ScanBrowser, target: TargetConfig) -> dict[str, Any]:

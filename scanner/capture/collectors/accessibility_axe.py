@@ -17,7 +17,7 @@ from playwright.async_api import BrowserContext, Page
 from scanner.capture.axe.rules import ENABLED_FOR
 from scanner.capture.axe.runner import AxeOptions, AxeRun, run_axe
 from scanner.capture.axe.source import load_axe_source, run_tags
-from scanner.capture.collectors import register_collector
+from scanner.capture.collectors import PageCollector
 from scanner.config.accessibility import AccessibilitySettings
 from scanner.config.targets import TargetConfig
 from scanner.evidence import PageCapture, Scenario
@@ -29,7 +29,7 @@ OUTCOMES = ("violations", "incomplete", "passes", "inapplicable")
 
 
 @dataclass
-class AxeCollector:
+class AxeCollector(PageCollector):
     name: str = NAME
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     settings: AccessibilitySettings = field(default_factory=AccessibilitySettings)
@@ -114,6 +114,3 @@ def _check_data(node: dict[str, Any]) -> dict[str, Any]:
                 if kept:
                     return kept
     return {}
-
-
-register_collector(AxeCollector())

@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from scanner.capture.collectors import register_collector
+from scanner.capture.collectors import PageCollector
 from scanner.crawl.urls import DOCUMENT_EXTENSIONS
 from scanner.evidence import PageCapture, Scenario
 
@@ -96,7 +96,7 @@ _READ = """([maxLinks, shortName, documentHref]) => {
 
 
 @dataclass(frozen=True)
-class DomCollector:
+class DomCollector(PageCollector):
     name: str = NAME
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     time_allowance: float = 10.0
@@ -106,6 +106,3 @@ class DomCollector:
 
     async def collect(self, page: Page, capture: PageCapture) -> dict[str, Any]:
         return await page.evaluate(_READ, [MAX_LINKS, SHORT_NAME, DOCUMENT_HREF])
-
-
-register_collector(DomCollector())

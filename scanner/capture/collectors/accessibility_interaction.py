@@ -21,7 +21,7 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from scanner.capture.collectors import ACTS_ON_PAGE, register_collector
+from scanner.capture.collectors import PageCollector
 from scanner.capture.collectors.accessibility_dom import SELECTOR_JS
 from scanner.config.targets import TargetConfig
 from scanner.evidence import PageCapture, Scenario
@@ -128,9 +128,8 @@ _RESET = """() => {
 
 
 @dataclass
-class InteractionCollector:
+class InteractionCollector(PageCollector):
     name: str = NAME
-    order: int = ACTS_ON_PAGE
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     time_allowance: float = 30.0
     sample_size: int = 10
@@ -208,6 +207,3 @@ async def reflow_at(page: Page, width: int) -> dict[str, Any]:
     finally:
         if original:
             await page.set_viewport_size(original)
-
-
-register_collector(InteractionCollector())

@@ -31,7 +31,7 @@ from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from scanner.capture.collectors import READS_PAGE_ACTIVITY, register_collector
+from scanner.capture.collectors import PageCollector
 from scanner.capture.collectors.consent_buttons import ConsentButton, find_consent_buttons
 from scanner.config.consent import ConsentSettings
 from scanner.evidence import PageCapture, Scenario
@@ -110,9 +110,8 @@ class _Visit:
         return True
 
 
-class ConsentCollector:
+class ConsentCollector(PageCollector):
     name = "consent"
-    order = READS_PAGE_ACTIVITY
     scenarios = frozenset({Scenario.REJECTED, Scenario.ACCEPTED})
     time_allowance = 5.0
     before_visit_allowance = ACTION_TIMEOUT + 30.0
@@ -295,6 +294,3 @@ async def _screenshot(page: Page) -> str | None:
 def _cookie(line: str, url: str) -> dict[str, str]:
     name, _, value = line.partition("=")
     return {"name": name, "value": value, "url": url}
-
-
-register_collector(ConsentCollector())

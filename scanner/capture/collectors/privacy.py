@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import BrowserContext, Frame, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from scanner.capture.collectors import READS_PAGE_ACTIVITY, register_collector
+from scanner.capture.collectors import PageCollector
 from scanner.evidence import CookieRecord, PageCapture, Scenario
 from scanner.evidence.redact import redact_url
 from scanner.net.cookie_lines import CookieWrite, parse_cookie_line
@@ -119,9 +119,8 @@ class _VisitLog:
             self.blocked[line.split(";")[0].split("=")[0].strip()] = list(blocked.get("blockedReasons") or [])
 
 
-class PrivacyCollector:
+class PrivacyCollector(PageCollector):
     name = "privacy"
-    order = READS_PAGE_ACTIVITY
     scenarios = frozenset(Scenario)
     time_allowance = 8.0
 
@@ -290,6 +289,3 @@ def _host(url: str) -> str:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
-
-
-register_collector(PrivacyCollector())
