@@ -32,6 +32,7 @@ from scanner.evidence import (
     Timings,
     TlsDetails,
 )
+from scanner.evidence.typed import TypedEvidence
 from scanner.net.failures import classify_browser_error
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ async def _dispatch_exit_events(frame) -> None:
 
 async def _collect(collector: PageCollector, page: Page, capture: PageCapture) -> Any:
     try:
-        return await asyncio.wait_for(collector.collect(page, capture), timeout=collector.time_allowance)
+        evidence = await asyncio.wait_for(collector.collect(page, capture), timeout=collector.time_allowance)
+        return evidence.to_json() if isinstance(evidence, TypedEvidence) else evidence
     except TimeoutError:
         return {"error": f"no result within {collector.time_allowance:.0f} s"}
     except Exception as error:

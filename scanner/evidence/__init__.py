@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from scanner.evidence.typed import TypedEvidence
+
+T = TypeVar("T", bound="TypedEvidence")
 
 
 class Scenario(StrEnum):
@@ -175,6 +180,16 @@ class PageCapture:
     tls: TlsDetails | None = None
     timings: Timings = field(default_factory=Timings)
     extras: dict[str, Any] = field(default_factory=dict)  # page collectors' evidence, by collector name
+    _parsed: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def evidence(self, kind: type[T]) -> T | None:
+        """A collector's typed evidence; None when it did not run here or failed (``collector_error``)."""
+        raw = self.extras.get(kind.KIND)
+        return _parse(raw if _error(raw) is None else None, kind, self._parsed)
+
+    def collector_error(self, name: str) -> str | None:
+        """Why collector ``name`` left no evidence on this page, if it failed."""
+        return _error(self.extras.get(name))
 
     def fired_on_exit(self, request: RequestRecord) -> bool:
         """Whether a request started after the page was left (unload beacons, keepalive fetches)."""
@@ -202,3 +217,22 @@ class HostProbeResult:
     data: dict = field(default_factory=dict)
     failure_class: FailureClass | None = None
     failure_detail: str | None = None
+    _parsed: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def evidence(self, kind: type[T]) -> T | None:
+        """The probe's typed evidence; None when the probe failed or is of another kind."""
+        if not self.ok or self.probe != kind.KIND:
+            return None
+        return _parse(self.data, kind, self._parsed)
+
+
+def _parse(raw: Any, kind: type[T], cache: dict[type, Any]) -> T | None:
+    if kind not in cache:
+        cache[kind] = kind.from_json(raw) if isinstance(raw, dict) else None
+    return cache[kind]
+
+
+def _error(raw: Any) -> str | None:
+    if isinstance(raw, dict) and isinstance(raw.get("error"), str):
+        return raw["error"]
+    return None

@@ -49,7 +49,8 @@ class PageCollector(ABC):
 
     @abstractmethod
     async def collect(self, page: Page, capture: PageCapture) -> Any:
-        """After the page settled and the standard capture was read: return JSON-able evidence.
+        """After the page settled and the standard capture was read: return the evidence, a
+        ``TypedEvidence`` (stored as its ``to_json()``) or, for now, a JSON-able dict.
 
         ``None`` means "not collected on this page" (a sampled collector skipping it): nothing is
         stored, and checks that read this collector do not count the page as evaluated.
