@@ -43,11 +43,16 @@ from reports.queries import (
 )
 from reports.security_view import SecurityView, build_security_view
 from scanner import PROJECT_URL, __version__
-from scanner.findings.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
+from scanner.findings.registry import (
+    SEVERITY_ORDER,
+    CheckDoc,
+    CheckRegistry,
+    References,
+    load_all_checks,
+)
 from scanner.store.models import Finding, HostResult
 
 TEMPLATES = Path(__file__).parent / "templates"
-SEVERITIES: tuple[str, ...] = tuple(severity.value for severity in sorted(Severity, key=lambda s: -s.rank))
 COLLAPSE_GROUPS_OVER = 5  # occurrences; longer lists of pages start collapsed
 
 
@@ -506,7 +511,7 @@ def _family_view(family: str, findings: list[Finding], checks: list[CheckView], 
         ),
         severity_rows=[
             SeverityRow(severity, texts["severities"][severity], fails[severity], reviews[severity])
-            for severity in SEVERITIES
+            for severity in SEVERITY_ORDER
         ],
         checks=checks,
     )
@@ -545,7 +550,7 @@ def _check_view(
         anchor=anchors.make("check", check.id),
         title=doc.title.get(texts.language) if doc else check.id,
         scope_label=texts["scopes"].get(check.scope or "", texts["none"]),
-        severity=css_token(severity, SEVERITIES),
+        severity=css_token(severity, SEVERITY_ORDER),
         severity_label=texts["severities"].get(severity, severity or texts["none"]),
         references=reference_texts(declared.references if declared else References(), texts),
         tally=check.tally,
@@ -678,7 +683,7 @@ def _occurrence(
         where=where,
         result=css_token(finding.result, ("fail", "review")),
         result_label=texts["results"].get(finding.result, finding.result),
-        severity=css_token(finding.severity, SEVERITIES),
+        severity=css_token(finding.severity, SEVERITY_ORDER),
         severity_label=texts["severities"].get(finding.severity, finding.severity),
         message=finding.message_en if texts.language == "en" else finding.message_de,
         facts=_occurrence_facts(finding, group_kind, texts),

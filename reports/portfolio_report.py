@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from reports.charts import SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.trend_report import trend_charts, version_text
-from reports.trends import SEVERITY_ORDER, TargetTrend, all_trends, days, ranking_key
+from reports.trends import TargetTrend, all_trends, days, ranking_key
 from reports.view_labels import ViewTexts
 from reports.views import (
     Cell,
@@ -31,6 +31,7 @@ from reports.views import (
     texts_for,
     write,
 )
+from scanner.findings.registry import SEVERITY_ORDER
 
 
 @dataclass(frozen=True)

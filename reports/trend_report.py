@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from reports.charts import CHANGE_COLOURS, FAMILY_COLOURS, SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.history import VersionChange
 from reports.queries import FAMILIES
-from reports.trends import SEVERITY_ORDER, TargetTrend, TrendPoint, trend_for_scan, trend_for_target
+from reports.trends import TargetTrend, TrendPoint, trend_for_scan, trend_for_target
 from reports.view_labels import ViewTexts
 from reports.views import (
     Cell,
@@ -32,6 +32,7 @@ from reports.views import (
     texts_for,
     write,
 )
+from scanner.findings.registry import SEVERITY_ORDER
 
 
 @dataclass(frozen=True)

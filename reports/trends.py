@@ -18,12 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from reports.history import Change, ScanHistory, VersionChange, compare
-from scanner.findings.registry import Severity
+from scanner.findings.registry import SEVERITY_ORDER
 from scanner.store.db import session as open_session
 from scanner.store.models import Scan, Target
 from scanner.store.scans import ScanLookupError, ScanStatus, get_scan
-
-SEVERITY_ORDER: tuple[str, ...] = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 
 
 @dataclass(frozen=True)

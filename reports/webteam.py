@@ -16,11 +16,11 @@ from sqlalchemy.engine import Engine
 
 from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, Change, ReviewState, ScanHistory, TrackedFinding, scan_history
-from reports.html import SEVERITIES, css_token, reference_texts
+from reports.html import css_token, reference_texts
 from reports.queries import load_scan_data
 from reports.view_labels import ViewTexts
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
-from scanner.findings.registry import CheckRegistry, References, load_all_checks
+from scanner.findings.registry import SEVERITY_ORDER, CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, Scan
 
 COLLAPSE_OVER = 5  # occurrences; longer lists start collapsed
@@ -207,7 +207,7 @@ def _issue(
         title=title,
         check_id=group.check_id,
         family_label=texts["families"].get(group.family, group.family),
-        severity=css_token(severity, SEVERITIES),
+        severity=css_token(severity, SEVERITY_ORDER),
         severity_label=texts["severities"].get(severity, severity),
         result=css_token(result, ("fail", "review")),
         result_label=texts["results"].get(result, result),

@@ -63,6 +63,7 @@ def check_as_dict(check) -> dict:
         "family": check.family.value,
         "scope": check.scope.value,
         "severity": check.severity.value,
+        "module": check.module,
         "references": check.references.as_dict(),
         "doc": {part: getattr(doc, part).__dict__ for part in ("title", "what", "why", "how_to_fix")}
         | {"example": doc.example},
@@ -72,16 +73,28 @@ def check_as_dict(check) -> dict:
 def show_check(check, lang: str) -> None:
     doc = check.doc
     labels = {
-        "de": ("Was", "Warum", "Beispiel", "So beheben"),
-        "en": ("What", "Why", "Example", "How to fix"),
+        "de": ("Was", "Warum", "Beispiel", "So beheben", "Umgesetzt in"),
+        "en": ("What", "Why", "Example", "How to fix", "Implemented in"),
     }["en" if lang == "en" else "de"]
     stdout.print(f"[bold]{escape(check.id)}[/bold] ({check.family}, {check.scope}, {check.severity})")
+    stdout.print(f"{labels[4]}: {escape(check.module)} ({escape(module_path(check.module))})")
     stdout.print(f"[bold]{escape(doc.title.get(lang))}[/bold]\n")
     for label, text in zip(
-        labels, (doc.what.get(lang), doc.why.get(lang), doc.example, doc.how_to_fix.get(lang)), strict=True
+        labels[:4],
+        (doc.what.get(lang), doc.why.get(lang), doc.example, doc.how_to_fix.get(lang)),
+        strict=True,
     ):
         if text:
             stdout.print(f"[bold]{label}[/bold]\n{escape(text)}\n")
+
+
+def module_path(module: str) -> str:
+    """A module's file, relative to the checkout when it lies inside it (what one greps and opens)."""
+    import importlib
+
+    location = Path(importlib.import_module(module).__file__ or module)
+    root = Path(__file__).resolve().parents[2]
+    return str(location.relative_to(root)) if location.is_relative_to(root) else str(location)
 
 
 @config_app.command("check")

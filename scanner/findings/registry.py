@@ -39,6 +39,8 @@ class Scope(StrEnum):
 
 
 class Severity(StrEnum):
+    """Worst first: the order of the members is the severity order everywhere (``SEVERITY_ORDER``)."""
+
     CRITICAL = "critical"
     SERIOUS = "serious"
     MODERATE = "moderate"
@@ -48,7 +50,10 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """Higher is worse; used for sorting and for `--fail-on` thresholds."""
-        return {"info": 0, "minor": 1, "moderate": 2, "serious": 3, "critical": 4}[self.value]
+        return len(SEVERITY_ORDER) - 1 - SEVERITY_ORDER.index(self.value)
+
+
+SEVERITY_ORDER: tuple[str, ...] = tuple(severity.value for severity in Severity)  # worst first
 
 
 class Result(StrEnum):
@@ -163,6 +168,11 @@ class Check:
     # there, an axe rule ran there). Pages without it are not evaluated, so coverage counts only what
     # was tested; a collector's failure is reported by a check of its own.
     requires: Callable[[PageCapture], bool] | None = None
+
+    @property
+    def module(self) -> str:
+        """The module that implements the check (``govscan checks ID`` prints it)."""
+        return self.run.__module__
 
     def applies_to(self, capture: PageCapture) -> bool:
         if self.requires is not None and not self.requires(capture):
