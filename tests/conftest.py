@@ -8,9 +8,12 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, ModuleType
 
+import playwright.async_api
+import playwright.sync_api
 import psycopg
 import pytest
 import pytest_asyncio
@@ -109,6 +112,8 @@ def run_scan(engine, browser: ScanBrowser, network: NetworkSettings):
 # Slow is a test that uses (transitively) one of SLOW_FIXTURES, or whose own code, that of one of
 # its fixtures or of a helper function in tests/ calls one of the starters below. A test that
 # starts one where this cannot see it (in a subprocess) is marked ``pytest.mark.slow`` by hand.
+# The lane is kept honest at run time: a fast test that launches Chromium, listens on a socket or
+# connects to PostgreSQL fails with a FastLaneViolation, instead of quietly making the lane slow.
 
 SLOW_FIXTURES = frozenset({"local_web", "network", "browser", "run_scan", "postgres_url"})
 
@@ -161,3 +166,59 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker("slow") is None:
             slow = isinstance(item, pytest.Function) and _needs_browser_or_server(item)
             item.add_marker(pytest.mark.slow if slow else pytest.mark.fast)
+
+
+class FastLaneViolation(RuntimeError):
+    pass
+
+
+@contextmanager
+def _fast_lane_guard(item: pytest.Item) -> Iterator[list[str]]:
+    """Within, launching Chromium, listening on a socket or connecting to PostgreSQL raise."""
+    violations: list[str] = []
+
+    def refuse(what: str):
+        def refused(*_args, **_kwargs):
+            message = (
+                f"{item.nodeid} is in the fast lane but {what}: it must not be in the fast lane. "
+                "Let it use a fixture that starts this (see SLOW_FIXTURES in tests/conftest.py) "
+                "or mark it pytest.mark.slow."
+            )
+            violations.append(message)
+            raise FastLaneViolation(message)
+
+        return refused
+
+    with pytest.MonkeyPatch.context() as patch:
+        for browser_type in (playwright.async_api.BrowserType, playwright.sync_api.BrowserType):
+            for launch in ("launch", "launch_persistent_context"):
+                patch.setattr(browser_type, launch, refuse("launches Chromium"))
+        patch.setattr(socket.socket, "listen", refuse("opens a listening socket (starts a server)"))
+        for connection in (psycopg, psycopg.Connection, psycopg.AsyncConnection):
+            patch.setattr(connection, "connect", refuse("connects to PostgreSQL"))
+        yield violations
+
+
+def _guarded(item: pytest.Item):
+    if item.get_closest_marker("fast") is None:
+        return (yield)
+    with _fast_lane_guard(item) as violations:
+        result = yield
+    if violations:  # the test caught the FastLaneViolation: fail it all the same
+        pytest.fail(violations[0], pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    return (yield from _guarded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    return (yield from _guarded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item):
+    return (yield from _guarded(item))
