@@ -1,12 +1,13 @@
-# Two entry points, each doing its own idempotent set-up:
-#   make demo   scan the bundled demo portal and print the report's path
-#   make test   run the linters and the test suite (real Chromium, local servers)
+# Entry points, each doing its own idempotent set-up:
+#   make demo       scan the bundled demo portal and print the report's path
+#   make test       run the linters and the test suite (real Chromium, local servers)
+#   make test-fast  run only the tests that need no browser and no server (pytest -m fast)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.govscan-installed
 
-.PHONY: setup browser test-fixtures demo test lint format clean
+.PHONY: setup browser test-fixtures demo test test-fast lint format clean
 
 setup: $(STAMP) browser
 
@@ -25,6 +26,10 @@ test-fixtures: $(STAMP)
 
 test: setup lint test-fixtures
 	$(BIN)/pytest
+
+# No Chromium and no npm fixtures needed: only the venv.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m fast
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

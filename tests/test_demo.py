@@ -19,6 +19,8 @@ GOVSCAN = str(Path(sys.executable).with_name("govscan"))
 PORTAL = "https://www.landkreis-beispielhausen.de"
 TOURISM_HOST = "beispielhausen-entdecken.de"
 
+pytestmark = pytest.mark.slow  # `govscan demo` serves and scans in a subprocess, unseen by tests/conftest.py
+
 
 def govscan(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([GOVSCAN, *arguments], capture_output=True, text=True, timeout=600, check=False)
