@@ -102,3 +102,15 @@ def test_checks_lists_and_documents_every_check() -> None:
 
     unknown = runner.invoke(app, ["checks", "privacy.gibt-es-nicht"])
     assert unknown.exit_code == 2 and "unknown check" in unknown.output
+
+
+def test_a_check_is_found_from_its_id_in_one_step() -> None:
+    """`govscan checks ID` names the file that implements the check, and the id is written there."""
+    listing = json.loads(runner.invoke(app, ["checks", "--json"]).output)
+    modules = {check["id"]: check["module"] for check in listing}
+    assert modules["security.https-redirect"] == "checks.security.https_redirect"
+    assert modules["accessibility.pdf.untagged"] == "checks.accessibility.pdf"
+
+    one = runner.invoke(app, ["checks", "accessibility.pdf.untagged"])
+    assert one.exit_code == 0
+    assert "checks.accessibility.pdf (checks/accessibility/pdf.py)" in one.output
