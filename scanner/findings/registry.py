@@ -149,7 +149,7 @@ PageCheckFn = Callable[[PageCapture, CheckContext], Iterable[Finding]]
 HostCheckFn = Callable[[HostProbeResult, CheckContext], Iterable[Finding]]
 SiteCheckFn = Callable[[SiteEvidence, CheckContext], Iterable[Finding]]
 
-CHECK_ID = re.compile(r"^(accessibility|privacy|security)(\.[a-z0-9][a-z0-9-]*)+$")
+CHECK_ID = re.compile(r"^[a-z]+(\.[a-z0-9][a-z0-9-]*)+$")  # "<family>.<name>", family first
 
 
 @dataclass(frozen=True)
