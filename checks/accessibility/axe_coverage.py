@@ -55,6 +55,7 @@ from scanner.findings.registry import (
             en="Review the frame by hand. If it times out regularly, raise axe_frame_timeout in "
             "targets.toml.",
         ),
+        example='iframe[title="Terminbuchung"]: no answer within the time limit',
     ),
 )
 def axe_not_tested(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:

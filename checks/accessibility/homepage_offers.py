@@ -37,16 +37,37 @@ from scanner.findings.registry import (
     check,
 )
 
-OFFER_NAMES = {
-    "easy-language": (
-        "Informationen in Leichter Sprache",
-        "information in Leichte Sprache (easy-to-read German)",
-    ),
-    "sign-language": (
-        "Informationen in Deutscher Gebärdensprache",
-        "information in German Sign Language (DGS)",
-    ),
+# Whole sentences per offer ({reason} is the homepage's failure), not names put into a sentence.
+OFFER_MESSAGES = {
+    "easy-language": {
+        "homepage_untested": Text(
+            de="Die Startseite konnte nicht geprüft werden ({reason}); ob sie auf Informationen in "
+            "Leichter Sprache verweist, ist offen.",
+            en="The homepage could not be tested ({reason}); whether it links to information in Leichte "
+            "Sprache (easy-to-read German) is open.",
+        ),
+        "no_link": Text(
+            de="Auf der Startseite wurde kein Link auf Informationen in Leichter Sprache gefunden.",
+            en="No link to information in Leichte Sprache (easy-to-read German) was found on the homepage.",
+        ),
+    },
+    "sign-language": {
+        "homepage_untested": Text(
+            de="Die Startseite konnte nicht geprüft werden ({reason}); ob sie auf Informationen in "
+            "Deutscher Gebärdensprache verweist, ist offen.",
+            en="The homepage could not be tested ({reason}); whether it links to information in German "
+            "Sign Language (DGS) is open.",
+        ),
+        "no_link": Text(
+            de="Auf der Startseite wurde kein Link auf Informationen in Deutscher Gebärdensprache gefunden.",
+            en="No link to information in German Sign Language (DGS) was found on the homepage.",
+        ),
+    },
 }
+
+
+def _formatted(text: Text, **values: str) -> Text:
+    return Text(de=text.de.format(**values), en=text.en.format(**values))
 
 
 def _homepage_offer(
@@ -54,7 +75,7 @@ def _homepage_offer(
 ) -> tuple[list[Finding], list[str]]:
     """Findings about the homepage's links to one offer, and the URLs of targets that were tested."""
     index = site_index(site)
-    name_de, name_en = OFFER_NAMES[what]
+    messages = OFFER_MESSAGES[what]
     homepages = [page for page in index.homepages(context) if page.kind is PageKind.HTML]
     tested = [page for page in homepages if page.testable]
     if not index.html_pages:
@@ -64,11 +85,7 @@ def _homepage_offer(
         return [
             Finding(
                 result=Result.REVIEW,
-                message=Text(
-                    de=f"Die Startseite konnte nicht geprüft werden ({reason}); ob sie auf {name_de} "
-                    "verweist, ist offen.",
-                    en=f"The homepage could not be tested ({reason}); whether it links to {name_en} is open.",
-                ),
+                message=_formatted(messages["homepage_untested"], reason=reason),
                 subject="homepage",
                 evidence={"start_urls": list(context.start_urls), "reason": reason},
             )
@@ -81,10 +98,7 @@ def _homepage_offer(
             findings.append(
                 Finding(
                     result=Result.REVIEW,
-                    message=Text(
-                        de=f"Auf der Startseite wurde kein Link auf {name_de} gefunden.",
-                        en=f"No link to {name_en} was found on the homepage.",
-                    ),
+                    message=messages["no_link"],
                     subject=homepage.final_url,
                     evidence={"homepage": homepage.final_url},
                 )
@@ -98,35 +112,20 @@ def _homepage_offer(
     return findings, reachable
 
 
-def _offer_doc(what: str, paragraph: str) -> CheckDoc:
-    name_de, name_en = OFFER_NAMES[what]
-    return CheckDoc(
-        title=Text(
-            de=f"{name_de} auf der Startseite fehlen oder sind nicht erreichbar",
-            en=f"{name_en[0].upper() + name_en[1:]} missing on the homepage or unreachable",
-        ),
-        what=Text(
-            de=f"Die Startseite (die Start-URLs des Ziels) verlinkt keine {name_de}, oder das Ziel des Links "
-            "antwortet mit einem Fehler (Mangel) bzw. wurde nicht gecrawlt (zu prüfen)." + paragraph,
-            en=f"The homepage (the target's start URLs) does not link to {name_en}, or the link's target "
-            "answers with an error (defect) or was not crawled (review).",
-        ),
-        why=Text(
-            de="BITV 2.0 §4 mit Anlage 2: auf der Startseite sind Informationen zu Inhalt und Navigation, "
-            "zur Erklärung zur Barrierefreiheit und Hinweise auf weitere Angebote in Leichter Sprache und "
-            "Deutscher Gebärdensprache bereitzustellen. Ob die Pflicht gilt, hängt von Verwaltungsebene "
-            "und Landesrecht ab (accessibility_obligations in targets.toml).",
-            en="BITV 2.0 §4 with annex 2: the homepage must offer information on content and navigation, on "
-            "the accessibility statement and pointers to further content in Leichte Sprache and German Sign "
-            "Language. Whether this applies depends on the authority level and Land law "
-            "(accessibility_obligations in targets.toml).",
-        ),
-        how_to_fix=Text(
-            de="Einen gut sichtbaren Link im Kopfbereich der Startseite setzen und die Zielseite "
-            "veröffentlichen.",
-            en="Put a clearly visible link into the homepage header and publish the target page.",
-        ),
-    )
+OFFER_WHY = Text(
+    de="BITV 2.0 §4 mit Anlage 2: auf der Startseite sind Informationen zu Inhalt und Navigation, "
+    "zur Erklärung zur Barrierefreiheit und Hinweise auf weitere Angebote in Leichter Sprache und "
+    "Deutscher Gebärdensprache bereitzustellen. Ob die Pflicht gilt, hängt von Verwaltungsebene "
+    "und Landesrecht ab (accessibility_obligations in targets.toml).",
+    en="BITV 2.0 §4 with annex 2: the homepage must offer information on content and navigation, on "
+    "the accessibility statement and pointers to further content in Leichte Sprache and German Sign "
+    "Language. Whether this applies depends on the authority level and Land law "
+    "(accessibility_obligations in targets.toml).",
+)
+OFFER_FIX = Text(
+    de="Einen gut sichtbaren Link im Kopfbereich der Startseite setzen und die Zielseite veröffentlichen.",
+    en="Put a clearly visible link into the homepage header and publish the target page.",
+)
 
 
 @check(
@@ -135,7 +134,23 @@ def _offer_doc(what: str, paragraph: str) -> CheckDoc:
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
     references=References(law=("BITV 2.0 §4", "BITV 2.0 Anlage 2 Teil 2")),
-    doc=_offer_doc("easy-language", ""),
+    doc=CheckDoc(
+        title=Text(
+            de="Informationen in Leichter Sprache auf der Startseite fehlen oder sind nicht erreichbar",
+            en="Information in Leichte Sprache (easy-to-read German) missing on the homepage or unreachable",
+        ),
+        what=Text(
+            de="Die Startseite (die Start-URLs des Ziels) verlinkt keine Informationen in Leichter Sprache, "
+            "oder das Ziel des Links antwortet mit einem Fehler (Mangel) bzw. wurde nicht gecrawlt (zu "
+            "prüfen).",
+            en="The homepage (the target's start URLs) does not link to information in Leichte Sprache "
+            "(easy-to-read German), or the link's target answers with an error (defect) or was not crawled "
+            "(review).",
+        ),
+        why=OFFER_WHY,
+        how_to_fix=OFFER_FIX,
+        example='<a href="/leichte-sprache/">Leichte Sprache</a> → HTTP 404',
+    ),
 )
 def easy_language(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:
     level = obligation(context, "easy-language")
@@ -151,10 +166,25 @@ def easy_language(site: SiteEvidence, context: CheckContext) -> Iterator[Finding
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
     references=References(law=("BITV 2.0 §4", "BITV 2.0 Anlage 2 Teil 1")),
-    doc=_offer_doc(
-        "sign-language",
-        " Außerdem: eine erreichte DGS-Seite ohne Video (kein <video>, kein eingebetteter Player, kein "
-        "Link auf eine Videodatei) ist zu prüfen.",
+    doc=CheckDoc(
+        title=Text(
+            de="Informationen in Deutscher Gebärdensprache auf der Startseite fehlen oder sind nicht "
+            "erreichbar",
+            en="Information in German Sign Language (DGS) missing on the homepage or unreachable",
+        ),
+        what=Text(
+            de="Die Startseite (die Start-URLs des Ziels) verlinkt keine Informationen in Deutscher "
+            "Gebärdensprache, oder das Ziel des Links antwortet mit einem Fehler (Mangel) bzw. wurde nicht "
+            "gecrawlt (zu prüfen). Außerdem ist eine erreichte Seite in Gebärdensprache ohne Video (kein "
+            "<video>, kein eingebetteter Player, kein Link auf eine Videodatei) zu prüfen.",
+            en="The homepage (the target's start URLs) does not link to information in German Sign "
+            "Language (DGS), or the link's target answers with an error (defect) or was not crawled "
+            "(review). A sign language page that was reached but carries no video (no <video>, no "
+            "embedded player, no link to a video file) is for review as well.",
+        ),
+        why=OFFER_WHY,
+        how_to_fix=OFFER_FIX,
+        example='<a href="/gebaerdensprache/">Deutsche Gebärdensprache</a> → HTTP 404',
     ),
 )
 def sign_language(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:
@@ -208,6 +238,8 @@ def sign_language(site: SiteEvidence, context: CheckContext) -> Iterator[Finding
             de="Einen Link „Barriere melden“ (Formular oder E-Mail) in die Fußzeile des Templates aufnehmen.",
             en="Put a 'Barriere melden' link (form or e-mail) into the footer of the template.",
         ),
+        example='<footer><a href="/impressum/">Impressum</a> '
+        '<a href="/datenschutz/">Datenschutz</a></footer>',
     ),
 )
 def feedback_mechanism(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:

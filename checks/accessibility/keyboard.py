@@ -64,6 +64,7 @@ def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> Ch
             "Fokus frei weitergeben.",
             en="Keep focus only inside modal dialogs that close with Escape; otherwise let focus move on.",
         ),
+        """<div class="karte" tabindex="0" onkeydown="if (event.key === 'Tab') event.preventDefault()">""",
     ),
     requires=collected(INTERACTION),
 )
@@ -166,6 +167,7 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
             "Inhalte überdecken.",
             en="Set scroll-padding-top to the header's height; place banners so that they cover no content.",
         ),
+        '<div id="cookie-hinweis" style="position: fixed; bottom: 0; height: 40vh">…</div>',
     ),
     requires=collected(INTERACTION),
 )

@@ -71,6 +71,28 @@ def video_captions(capture: PageCapture, context: CheckContext) -> Iterator[Find
         )
 
 
+# Whole sentences by (muted, controls); {tag} is "audio" or "video".
+AUTOPLAY_MESSAGES = {
+    (False, True): Text(
+        de="{tag} spielt automatisch ab – mit Ton.", en="{tag} plays automatically with sound."
+    ),
+    (False, False): Text(
+        de="{tag} spielt automatisch ab – mit Ton, ohne Bedienelemente.",
+        en="{tag} plays automatically with sound, without controls.",
+    ),
+    (True, True): Text(de="{tag} spielt automatisch ab (stumm).", en="{tag} plays automatically (muted)."),
+    (True, False): Text(
+        de="{tag} spielt automatisch ab (stumm), ohne Bedienelemente.",
+        en="{tag} plays automatically (muted), without controls.",
+    ),
+}
+
+
+def _autoplay_message(media: dict) -> Text:
+    template = AUTOPLAY_MESSAGES[bool(media["muted"]), bool(media["controls"])]
+    return Text(de=template.de.format(tag=media["tag"]), en=template.en.format(tag=media["tag"]))
+
+
 @check(
     id="accessibility.media-autoplay",
     family=Family.ACCESSIBILITY,
@@ -110,16 +132,7 @@ def media_autoplay(capture: PageCapture, context: CheckContext) -> Iterator[Find
         certain = long_sound and media["playing"] and not media["controls"]
         yield Finding(
             result=Result.FAIL if certain else Result.REVIEW,
-            message=Text(
-                de=f"{media['tag']} spielt automatisch ab"
-                + (" – mit Ton" if not media["muted"] else " (stumm)")
-                + ("" if media["controls"] else ", ohne Bedienelemente")
-                + ".",
-                en=f"{media['tag']} plays automatically"
-                + (" with sound" if not media["muted"] else " (muted)")
-                + ("" if media["controls"] else ", without controls")
-                + ".",
-            ),
+            message=_autoplay_message(media),
             selector=media["selector"],
             snippet=media["html"],
             evidence={

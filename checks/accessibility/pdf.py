@@ -85,6 +85,7 @@ def _finding(result: Result, de: str, en: str, subject: str, **evidence: Any) ->
             de="Das Dokument von Hand prüfen (z. B. PAC oder veraPDF) oder pdf_max_bytes erhöhen.",
             en="Review the document by hand (e.g. PAC or veraPDF) or raise pdf_max_bytes.",
         ),
+        example="larger than the limit of 20971520 bytes (35651584 bytes)",
     ),
     requires=None,
 )
@@ -123,6 +124,7 @@ def pdf_not_tested(facts: dict[str, Any]) -> Iterator[Finding]:
             en="Export again from the source (Word, InDesign, LibreOffice) with the tagging option "
             "enabled, or tag it afterwards with a PDF tool.",
         ),
+        example="<< /Type /Catalog /Pages 2 0 R /MarkInfo << /Marked false >> >>  % no /StructTreeRoot",
     ),
 )
 def pdf_untagged(facts: dict[str, Any]) -> Iterator[Finding]:
@@ -157,6 +159,7 @@ def pdf_untagged(facts: dict[str, Any]) -> Iterator[Finding]:
             de="In den Dokumenteigenschaften die Sprache setzen (z. B. Deutsch), dann neu exportieren.",
             en="Set the language in the document properties (e.g. German), then export again.",
         ),
+        example="<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 5 0 R >>  % no /Lang",
     ),
 )
 def pdf_language(facts: dict[str, Any]) -> Iterator[Finding]:
@@ -189,6 +192,7 @@ def pdf_language(facts: dict[str, Any]) -> Iterator[Finding]:
             "wählen.",
             en="Enter a title in the document properties and choose 'show document title' on opening.",
         ),
+        example="<< /Title (Haushaltsplan 2026) >>  % no /ViewerPreferences << /DisplayDocTitle true >>",
     ),
 )
 def pdf_title(facts: dict[str, Any]) -> Iterator[Finding]:
@@ -224,6 +228,8 @@ def pdf_title(facts: dict[str, Any]) -> Iterator[Finding]:
             de="Beim Export PDF/UA wählen und das Ergebnis mit PAC oder veraPDF prüfen.",
             en="Choose PDF/UA on export and validate the result with PAC or veraPDF.",
         ),
+        example='<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">  '
+        "(no pdfuaid:part)",
     ),
 )
 def pdf_ua_identifier(facts: dict[str, Any]) -> Iterator[Finding]:
@@ -260,6 +266,7 @@ def pdf_ua_identifier(facts: dict[str, Any]) -> Iterator[Finding]:
             en="Give every informative image an alternative text in the source; mark decoration as an "
             "artifact.",
         ),
+        example="<< /Type /StructElem /S /Figure /P 12 0 R /K 3 >>  % no /Alt, no /ActualText",
     ),
 )
 def pdf_figure_alt(facts: dict[str, Any]) -> Iterator[Finding]:
@@ -298,6 +305,7 @@ def pdf_figure_alt(facts: dict[str, Any]) -> Iterator[Finding]:
             de="Das Original als Text-PDF exportieren oder eine Texterkennung (OCR) mit Tagging durchführen.",
             en="Export the original as a text PDF or run text recognition (OCR) with tagging.",
         ),
+        example="page 1: q 595 0 0 842 0 0 cm /Im0 Do Q  % one image, no BT … ET",
     ),
 )
 def pdf_no_text(facts: dict[str, Any]) -> Iterator[Finding]:
@@ -344,6 +352,7 @@ def pdf_no_text(facts: dict[str, Any]) -> Iterator[Finding]:
             "PDF-Werkzeug ergänzen.",
             en="Give links text in the source and export with tags; else add the description in a PDF tool.",
         ),
+        example="<< /Subtype /Link /A << /S /URI /URI (https://www.example.de/antrag) >> >>  % no /Contents",
     ),
 )
 def pdf_link_description(facts: dict[str, Any]) -> Iterator[Finding]:

@@ -174,6 +174,7 @@ def statement_linked(site: SiteEvidence, context: CheckContext) -> Iterator[Find
             en="Publish the statement as an HTML page and fix the link. If it lives on another host, add "
             "that host to first_party_hosts so govscan can test it.",
         ),
+        example='<a href="/barrierefreiheit/">Erklärung zur Barrierefreiheit</a> → HTTP 404',
     ),
 )
 def statement_reachable(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:
@@ -189,35 +190,78 @@ def statement_reachable(site: SiteEvidence, context: CheckContext) -> Iterator[F
     yield from under_policy(findings, level)
 
 
-TARGET_NAMES = {
-    "statement": ("Die Erklärung zur Barrierefreiheit", "The accessibility statement"),
-    "easy-language": ("Das Angebot in Leichter Sprache", "The Leichte Sprache (easy-to-read) page"),
-    "sign-language": ("Das Angebot in Deutscher Gebärdensprache", "The sign language (DGS) page"),
+# Whole sentences per linked page ({url}, {failure}), not names put into a sentence.
+TARGET_MESSAGES = {
+    "statement": {
+        "not_crawled": Text(
+            de="Die Erklärung zur Barrierefreiheit ({url}) wurde nicht gecrawlt (außerhalb des Umfangs oder "
+            "Seitenlimit) und konnte daher nicht geprüft werden.",
+            en="The accessibility statement ({url}) was not crawled (out of scope or page limit) and could "
+            "not be tested.",
+        ),
+        "document": Text(
+            de="Die Erklärung zur Barrierefreiheit ist nur ein Dokument ({url}), keine HTML-Seite.",
+            en="The accessibility statement is only a document ({url}), not an HTML page.",
+        ),
+        "unreachable": Text(
+            de="Die Erklärung zur Barrierefreiheit ({url}) ist nicht erreichbar: {failure}.",
+            en="The accessibility statement ({url}) is not reachable: {failure}.",
+        ),
+    },
+    "easy-language": {
+        "not_crawled": Text(
+            de="Das Angebot in Leichter Sprache ({url}) wurde nicht gecrawlt (außerhalb des Umfangs oder "
+            "Seitenlimit) und konnte daher nicht geprüft werden.",
+            en="The Leichte Sprache (easy-to-read) page ({url}) was not crawled (out of scope or page limit) "
+            "and could not be tested.",
+        ),
+        "document": Text(
+            de="Das Angebot in Leichter Sprache ist nur ein Dokument ({url}), keine HTML-Seite.",
+            en="The Leichte Sprache (easy-to-read) page is only a document ({url}), not an HTML page.",
+        ),
+        "unreachable": Text(
+            de="Das Angebot in Leichter Sprache ({url}) ist nicht erreichbar: {failure}.",
+            en="The Leichte Sprache (easy-to-read) page ({url}) is not reachable: {failure}.",
+        ),
+    },
+    "sign-language": {
+        "not_crawled": Text(
+            de="Das Angebot in Deutscher Gebärdensprache ({url}) wurde nicht gecrawlt (außerhalb des Umfangs "
+            "oder Seitenlimit) und konnte daher nicht geprüft werden.",
+            en="The sign language (DGS) page ({url}) was not crawled (out of scope or page limit) and could "
+            "not be tested.",
+        ),
+        "document": Text(
+            de="Das Angebot in Deutscher Gebärdensprache ist nur ein Dokument ({url}), keine HTML-Seite.",
+            en="The sign language (DGS) page is only a document ({url}), not an HTML page.",
+        ),
+        "unreachable": Text(
+            de="Das Angebot in Deutscher Gebärdensprache ({url}) ist nicht erreichbar: {failure}.",
+            en="The sign language (DGS) page ({url}) is not reachable: {failure}.",
+        ),
+    },
 }
+
+
+def _message(what: str, kind: str, **values: object) -> Text:
+    template = TARGET_MESSAGES[what][kind]
+    return Text(de=template.de.format(**values), en=template.en.format(**values))
 
 
 def target_problem(index: SiteIndex, url: str, what: str) -> Finding | None:
     """A finding when a linked legal page failed, is only a document, or was not crawled; else None."""
-    name_de, name_en = TARGET_NAMES[what]
     page = index.find(url)
     if page is None:
         return Finding(
             result=Result.REVIEW,
-            message=Text(
-                de=f"{name_de} ({url}) wurde nicht gecrawlt (außerhalb des Umfangs oder Seitenlimit) und "
-                "konnte daher nicht geprüft werden.",
-                en=f"{name_en} ({url}) was not crawled (out of scope or page limit) and could not be tested.",
-            ),
+            message=_message(what, "not_crawled", url=url),
             subject=url,
             evidence={"url": url, "reason": "not crawled"},
         )
     if page.kind is PageKind.DOCUMENT and page.testable:
         return Finding(
             result=Result.REVIEW,
-            message=Text(
-                de=f"{name_de} ist nur ein Dokument ({url}), keine HTML-Seite.",
-                en=f"{name_en} is only a document ({url}), not an HTML page.",
-            ),
+            message=_message(what, "document", url=url),
             subject=url,
             evidence={"url": url, "reason": "document"},
         )
@@ -225,10 +269,7 @@ def target_problem(index: SiteIndex, url: str, what: str) -> Finding | None:
         certain = bool(page.failure and page.failure.startswith("http_error"))
         return Finding(
             result=Result.FAIL if certain else Result.REVIEW,
-            message=Text(
-                de=f"{name_de} ({url}) ist nicht erreichbar: {page.failure}.",
-                en=f"{name_en} ({url}) is not reachable: {page.failure}.",
-            ),
+            message=_message(what, "unreachable", url=url, failure=page.failure),
             subject=url,
             evidence={"url": url, "failure": page.failure},
         )
@@ -265,6 +306,8 @@ def target_problem(index: SiteIndex, url: str, what: str) -> Finding | None:
             "vervollständigen.",
             en="Complete the statement following the model of the federal or Land monitoring body.",
         ),
+        example="<h1>Erklärung zur Barrierefreiheit</h1><p>Diese Website ist teilweise mit der BITV 2.0 "
+        "vereinbar.</p>  (no feedback contact, no enforcement procedure)",
     ),
 )
 def statement_content(site: SiteEvidence, context: CheckContext) -> Iterator[Finding]:
@@ -323,6 +366,7 @@ def statement_content(site: SiteEvidence, context: CheckContext) -> Iterator[Fin
             de="Die Barrierefreiheit erneut bewerten und die Erklärung mit neuem Datum veröffentlichen.",
             en="Evaluate the site again and publish the statement with a new date.",
         ),
+        example="Diese Erklärung wurde am 15.03.2023 erstellt und zuletzt am 20.02.2024 überprüft.",
     ),
 )
 def statement_outdated(

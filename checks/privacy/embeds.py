@@ -28,6 +28,25 @@ EMBED_KINDS = {
     "social": ("Social-Media-Plugin", "social plugin"),
     "captcha": ("CAPTCHA", "CAPTCHA"),
 }
+# Whole sentences by privacy-enhanced mode; {kind} is one of EMBED_KINDS, {vendor} the vendor's name.
+EMBED_MESSAGES = {
+    False: Text(
+        de="{kind} von {vendor} wird ohne Klick geladen.", en="{kind} from {vendor} loads without a click."
+    ),
+    True: Text(
+        de="{kind} von {vendor} wird ohne Klick geladen (datenschutzfreundlicher Modus, IP-Adresse wird "
+        "trotzdem übertragen).",
+        en="{kind} from {vendor} loads without a click (privacy-enhanced mode, the IP address is still "
+        "sent).",
+    ),
+}
+# One finding per vendor of fonts or of a public CDN; {count} is the number of its requests.
+FONTS_MESSAGE = Text(
+    de="Schriften von {vendor} ({count} Anfrage(n)).", en="Fonts from {vendor} ({count} request(s))."
+)
+CDN_MESSAGE = Text(
+    de="Dateien von {vendor} ({count} Anfrage(n)).", en="Files from {vendor} ({count} request(s))."
+)
 # Thumbnails come from ytimg.com in either mode; what decides is where the player itself loads from.
 PRIVACY_ENHANCED_HOSTS = ("youtube-nocookie.com", "ytimg.com")
 
@@ -69,7 +88,7 @@ def _by_category(capture: PageCapture, context: CheckContext, categories: set[st
     ),
 )
 def remote_font(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    yield from _files_from(capture, context, "fonts", ("Schriften von", "Fonts from"))
+    yield from _files_from(capture, context, "fonts", FONTS_MESSAGE)
 
 
 @check(
@@ -99,18 +118,18 @@ def remote_font(capture: PageCapture, context: CheckContext) -> Iterator[Finding
     ),
 )
 def public_cdn(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    yield from _files_from(capture, context, "cdn", ("Dateien von", "Files from"))
+    yield from _files_from(capture, context, "cdn", CDN_MESSAGE)
 
 
-def _files_from(capture: PageCapture, context: CheckContext, category: str, words: tuple[str, str]):
-    """One finding per vendor of ``category``, with its requests."""
+def _files_from(capture: PageCapture, context: CheckContext, category: str, message: Text):
+    """One finding per vendor of ``category``, with its requests; ``message`` has {vendor} and {count}."""
     for group in _by_category(capture, context, {category}):
         count = len(group.requests)
         yield Finding(
             result=Result.FAIL,
             message=Text(
-                de=f"{words[0]} {group.vendor.name} ({count} Anfrage(n)).",
-                en=f"{words[1]} {group.vendor.name} ({count} request(s)).",
+                de=message.de.format(vendor=group.vendor.name, count=count),
+                en=message.en.format(vendor=group.vendor.name, count=count),
             ),
             subject=group.vendor.id,
             evidence={
@@ -163,18 +182,13 @@ def embed_without_consent(capture: PageCapture, context: CheckContext) -> Iterat
         vendor = group.vendor
         privacy_enhanced = all(request.host.endswith(PRIVACY_ENHANCED_HOSTS) for request in group.requests)
         kind_de, kind_en = EMBED_KINDS[vendor.category]
-        note_de = (
-            " (datenschutzfreundlicher Modus, IP-Adresse wird trotzdem übertragen)"
-            if privacy_enhanced
-            else ""
-        )
-        note_en = " (privacy-enhanced mode, the IP address is still sent)" if privacy_enhanced else ""
+        message = EMBED_MESSAGES[privacy_enhanced]
         yield Finding(
             result=Result.REVIEW if privacy_enhanced else Result.FAIL,
             severity=Severity.MINOR if privacy_enhanced else None,
             message=Text(
-                de=f"{kind_de} von {vendor.name} wird ohne Klick geladen{note_de}.",
-                en=f"{kind_en} from {vendor.name} loads without a click{note_en}.",
+                de=message.de.format(kind=kind_de, vendor=vendor.name),
+                en=message.en.format(kind=kind_en, vendor=vendor.name),
             ),
             subject=vendor.id,
             evidence={

@@ -95,6 +95,23 @@ class VisitOutcome(NamedTuple):
     failure_detail: str | None
 
 
+# One line per linked legal page: its name and address, then what went wrong.
+UNREACHABLE_MESSAGES = {
+    "failed": Text(de="{name} {href}: nicht ladbar ({detail})", en="{name} {href}: failed ({detail})"),
+    "not_visited": Text(de="{name} {href}: nicht besucht", en="{name} {href}: not visited"),
+}
+
+
+def _unreachable_message(kind: str, href: str, visited: VisitOutcome | None) -> Text:
+    _, name_de, name_en = LEGAL_PAGES[kind]
+    template = UNREACHABLE_MESSAGES["failed" if visited else "not_visited"]
+    detail = visited.failure_detail if visited else None
+    return Text(
+        de=template.de.format(name=name_de, href=href, detail=detail),
+        en=template.en.format(name=name_en, href=href, detail=detail),
+    )
+
+
 @check(
     id="privacy.legal-pages-reachable",
     family=Family.PRIVACY,
@@ -142,12 +159,7 @@ def legal_pages_reachable(site: SiteEvidence, context: CheckContext) -> Iterator
                 continue
             yield Finding(
                 result=Result.FAIL if visited is not None else Result.REVIEW,
-                message=Text(
-                    de=f"{LEGAL_PAGES[kind][1]} {href}: "
-                    + (f"nicht ladbar ({visited.failure_detail})" if visited else "nicht besucht"),
-                    en=f"{LEGAL_PAGES[kind][2]} {href}: "
-                    + (f"failed ({visited.failure_detail})" if visited else "not visited"),
-                ),
+                message=_unreachable_message(kind, href, visited),
                 subject=f"{kind}:{key}",
                 evidence={
                     "url": href,

@@ -53,6 +53,34 @@ PASSIVE_WORDS = ("element", "image", "video", "audio")
 SEVERITY = {"active": Severity.SERIOUS, "form": Severity.SERIOUS, "passive": Severity.MODERATE}
 
 
+# Whole sentences by (kind, upgraded by the browser); {url} is the http:// address.
+MESSAGES = {
+    ("active", False): Text(
+        "Die Seite lädt aktiven Inhalt über http://: {url}.",
+        "The page loads active content over http://: {url}.",
+    ),
+    ("active", True): Text(
+        "Die Seite lädt aktiven Inhalt über http://: {url} (von Chromium auf HTTPS umgestellt).",
+        "The page loads active content over http://: {url} (upgraded to HTTPS by Chromium).",
+    ),
+    ("passive", False): Text(
+        "Die Seite lädt ein Bild oder Medium über http://: {url}.",
+        "The page loads an image or media over http://: {url}.",
+    ),
+    ("passive", True): Text(
+        "Die Seite lädt ein Bild oder Medium über http://: {url} (von Chromium auf HTTPS umgestellt).",
+        "The page loads an image or media over http://: {url} (upgraded to HTTPS by Chromium).",
+    ),
+    ("form", False): Text(
+        "Die Seite sendet ein Formular an http://: {url}.", "The page submits a form to http://: {url}."
+    ),
+    ("form", True): Text(
+        "Die Seite sendet ein Formular an http://: {url} (von Chromium auf HTTPS umgestellt).",
+        "The page submits a form to http://: {url} (upgraded to HTTPS by Chromium).",
+    ),
+}
+
+
 @check(
     id="security.mixed-content",
     family=Family.SECURITY,
@@ -100,17 +128,11 @@ def mixed_content(capture: PageCapture, context: CheckContext) -> Iterator[Findi
     for url, entry in sorted(found.items()):
         kind = entry["kind"]
         upgraded = entry.get("browser") == "upgraded"
-        de, en = {
-            "active": ("lädt aktiven Inhalt über http://", "loads active content over http://"),
-            "passive": ("lädt ein Bild oder Medium über http://", "loads an image or media over http://"),
-            "form": ("sendet ein Formular an http://", "submits a form to http://"),
-        }[kind]
-        note_de = " (von Chromium auf HTTPS umgestellt)" if upgraded else ""
-        note_en = " (upgraded to HTTPS by Chromium)" if upgraded else ""
+        template = MESSAGES[kind, upgraded]
         yield Finding(
             result=Result.FAIL,
             severity=SEVERITY[kind],
-            message=Text(f"Die Seite {de}: {url}{note_de}.", f"The page {en}: {url}{note_en}."),
+            message=Text(template.de.format(url=url), template.en.format(url=url)),
             subject=url,
             snippet=entry["snippet"],
             evidence={"kind": kind, "url": url, "sources": entry["sources"], "browser": entry.get("browser")},

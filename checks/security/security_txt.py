@@ -21,21 +21,26 @@ from scanner.findings.registry import (
     check,
 )
 
+# The German message per sectxt error code, a whole sentence ({host} is the scanned host).
 GERMAN = {
-    "location": "liegt nur unter /security.txt statt unter /.well-known/security.txt",
-    "invalid_media": "wird nicht als text/plain ausgeliefert",
-    "invalid_charset": "wird mit einem anderen Zeichensatz als UTF-8 ausgeliefert",
-    "utf8": "ist nicht UTF-8-kodiert",
-    "no_expire": "enthält kein Feld 'Expires'",
-    "multi_expire": "enthält 'Expires' mehrfach",
-    "invalid_expiry": "enthält ein ungültiges 'Expires'-Datum",
-    "expired": "ist abgelaufen ('Expires' liegt in der Vergangenheit)",
-    "no_contact": "enthält kein Feld 'Contact'",
-    "no_canonical_match": "nennt unter 'Canonical' nicht die Adresse, unter der sie liegt",
-    "no_line_separators": "endet nicht mit einem Zeilenumbruch",
-    "no_https": "nennt Web-Adressen ohne https://",
-    "invalid_line": "enthält ungültige Zeilen",
+    "location": "Die security.txt von {host} liegt nur unter "
+    "/security.txt statt unter /.well-known/security.txt.",
+    "invalid_media": "Die security.txt von {host} wird nicht als text/plain ausgeliefert.",
+    "invalid_charset": "Die security.txt von {host} wird mit einem anderen "
+    "Zeichensatz als UTF-8 ausgeliefert.",
+    "utf8": "Die security.txt von {host} ist nicht UTF-8-kodiert.",
+    "no_expire": "Die security.txt von {host} enthält kein Feld 'Expires'.",
+    "multi_expire": "Die security.txt von {host} enthält 'Expires' mehrfach.",
+    "invalid_expiry": "Die security.txt von {host} enthält ein ungültiges 'Expires'-Datum.",
+    "expired": "Die security.txt von {host} ist abgelaufen ('Expires' liegt in der Vergangenheit).",
+    "no_contact": "Die security.txt von {host} enthält kein Feld 'Contact'.",
+    "no_canonical_match": "Die security.txt von {host} nennt unter 'Canonical' nicht die "
+    "Adresse, unter der sie liegt.",
+    "no_line_separators": "Die security.txt von {host} endet nicht mit einem Zeilenumbruch.",
+    "no_https": "Die security.txt von {host} nennt Web-Adressen ohne https://.",
+    "invalid_line": "Die security.txt von {host} enthält ungültige Zeilen.",
 }
+GERMAN_OTHER = "Die security.txt von {host} verletzt RFC 9116 ({message})."  # codes without a sentence
 
 
 @check(
@@ -84,12 +89,10 @@ def security_txt(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
         )
         return
     for code, message in _problems(data):
-        german = GERMAN.get(code, f"verletzt RFC 9116 ({message})")
+        german = GERMAN.get(code, GERMAN_OTHER).format(host=probe.host, message=message)
         yield Finding(
             result=Result.FAIL,
-            message=Text(
-                f"Die security.txt von {probe.host} {german}.", f"security.txt of {probe.host}: {message}"
-            ),
+            message=Text(german, f"security.txt of {probe.host}: {message}"),
             subject=code,
             evidence={"code": code, "url": data["url"], "final_url": data["final_url"]},
         )

@@ -88,20 +88,30 @@ def weak_cipher_suites(probe: HostProbeResult, context: CheckContext) -> Iterato
             found.setdefault(kind, {}).setdefault(suite["name"], []).append(protocol)
     where = f"{probe.host}:{probe.port}"
     texts = {
-        "broken": (Severity.SERIOUS, "gebrochene Cipher-Suites", "broken cipher suites"),
+        "broken": (
+            Severity.SERIOUS,
+            Text(
+                "{where} nimmt gebrochene Cipher-Suites an: {names}.",
+                "{where} accepts broken cipher suites: {names}.",
+            ),
+        ),
         "no-forward-secrecy": (
             Severity.MODERATE,
-            "Cipher-Suites ohne Forward Secrecy",
-            "cipher suites without forward secrecy",
+            Text(
+                "{where} nimmt Cipher-Suites ohne Forward Secrecy an: {names}.",
+                "{where} accepts cipher suites without forward secrecy: {names}.",
+            ),
         ),
     }
     for kind, suites in sorted(found.items()):
-        severity, de, en = texts[kind]
+        severity, template = texts[kind]
         names = ", ".join(sorted(suites))
         yield Finding(
             result=Result.FAIL,
             severity=severity,
-            message=Text(f"{where} nimmt {de} an: {names}.", f"{where} accepts {en}: {names}."),
+            message=Text(
+                template.de.format(where=where, names=names), template.en.format(where=where, names=names)
+            ),
             subject=kind,
             evidence={"suites": {name: sorted(protocols) for name, protocols in sorted(suites.items())}},
         )
