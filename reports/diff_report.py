@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from reports.history import Change, ScanHistory, scan_history
+from reports.labels import ViewTexts
 from reports.queries import FAMILIES, load_scan_data
-from reports.view_labels import ViewTexts
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
 from reports.webteam import group_table, version_table
 from scanner.findings.registry import CheckRegistry, load_all_checks

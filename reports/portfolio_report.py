@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from reports.charts import SEVERITY_COLOURS, VERSION_MARK, Series
+from reports.labels import ViewTexts
 from reports.trend_report import trend_charts, version_text
 from reports.trends import TargetTrend, all_trends, days, ranking_key
-from reports.view_labels import ViewTexts
 from reports.views import (
     Cell,
     ChartView,

@@ -15,9 +15,9 @@ from sqlalchemy.engine import Engine
 
 from reports.charts import CHANGE_COLOURS, FAMILY_COLOURS, SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.history import VersionChange
+from reports.labels import ViewTexts
 from reports.queries import FAMILIES
 from reports.trends import TargetTrend, TrendPoint, trend_for_scan, trend_for_target
-from reports.view_labels import ViewTexts
 from reports.views import (
     Cell,
     ChartView,

@@ -17,8 +17,7 @@ from markupsafe import Markup
 
 from reports.charts import VERSION_MARK, Series, bar_chart
 from reports.html import format_datetime, slug, template_environment
-from reports.labels import LANGUAGES
-from reports.view_labels import ViewTexts
+from reports.labels import LANGUAGES, ViewTexts
 from scanner import PROJECT_URL, __version__
 
 

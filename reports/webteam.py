@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, Change, ReviewState, ScanHistory, TrackedFinding, scan_history
 from reports.html import css_token, reference_texts
+from reports.labels import ViewTexts
 from reports.queries import load_scan_data
-from reports.view_labels import ViewTexts
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
 from scanner.findings.registry import SEVERITY_ORDER, CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, Scan

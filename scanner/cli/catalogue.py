@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from reports.labels import cli_text
 from scanner import __version__
 from scanner.cli.app import (
     Exit,
@@ -43,8 +44,9 @@ def list_checks(
     if json_output:
         stdout.print_json(json.dumps([check_as_dict(check) for check in registry]))
         return
-    table = Table(title=f"govscan {__version__}: {len(registry)} Prüfungen")
-    for column in ("id", "Familie", "Umfang", "Schwere", "Titel", "Bezüge"):
+    text = cli_text(lang)
+    table = Table(title=text["checks_title"].format(version=__version__, n=len(registry)))
+    for column in text["checks_columns"]:
         table.add_column(column)
     for check in registry:
         references = "; ".join(
@@ -72,10 +74,7 @@ def check_as_dict(check) -> dict:
 
 def show_check(check, lang: str) -> None:
     doc = check.doc
-    labels = {
-        "de": ("Was", "Warum", "Beispiel", "So beheben", "Umgesetzt in"),
-        "en": ("What", "Why", "Example", "How to fix", "Implemented in"),
-    }["en" if lang == "en" else "de"]
+    labels = cli_text(lang)["check_parts"]
     stdout.print(f"[bold]{escape(check.id)}[/bold] ({check.family}, {check.scope}, {check.severity})")
     stdout.print(f"{labels[4]}: {escape(check.module)} ({escape(module_path(check.module))})")
     stdout.print(f"[bold]{escape(doc.title.get(lang))}[/bold]\n")
@@ -104,8 +103,9 @@ def config_check(
     """Validate a targets file; every problem is reported with its line."""
     with errors_to_exit_codes():
         project = load_targets(targets)
-    table = Table(title=f"{targets}: {len(project.targets)} Ziele, keine Fehler")
-    for column in ("Name", "Start", "Ebene", "max. Seiten", "Zeitplan"):
+    text = cli_text()
+    table = Table(title=text["targets_title"].format(file=targets, n=len(project.targets)))
+    for column in text["targets_columns"]:
         table.add_column(column)
     for target in project.targets:
         table.add_row(
@@ -124,12 +124,15 @@ def data_list() -> None:
     from scanner.datasets import data_dir, installed, load_all_datasets
 
     datasets = load_all_datasets()
-    table = Table(title=f"Datasets in {data_dir()}")
-    for column in ("Name", "Beschreibung", "Lizenz", "Stand"):
+    text = cli_text()
+    table = Table(title=text["datasets_title"].format(directory=data_dir()))
+    for column in text["datasets_columns"]:
         table.add_column(column)
     for name, dataset in sorted(datasets.items()):
         copy = installed(name)
-        state = f"{copy.version or copy.sha256[:12]} ({copy.downloaded_at})" if copy else "nicht geladen"
+        state = (
+            f"{copy.version or copy.sha256[:12]} ({copy.downloaded_at})" if copy else text["dataset_missing"]
+        )
         table.add_row(name, dataset.description, dataset.licence, state)
     stdout.print(table)
 

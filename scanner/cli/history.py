@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlmodel import select
 
 from reports.history import ScanHistory
+from reports.labels import cli_text
 from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, stdout
 from scanner.cli.reporting import check_language
 from scanner.store.db import DEFAULT_DB, open_database, session
@@ -63,8 +64,7 @@ def diff(
 
 def diff_table(history: ScanHistory, rows: list[tuple[str, dict[str, int]]]) -> Table:
     table = Table(title=f"Scan {history.baseline.id} → Scan {history.scan.id}")
-    columns = ("Familie", "neu", "behoben", "nicht erneut geprüft", "bestehend", "unterdrückt")
-    for index, column in enumerate(columns):
+    for index, column in enumerate(cli_text()["diff_columns"]):
         table.add_column(column, justify="left" if index == 0 else "right")
     for family, counts in rows:
         table.add_row(
@@ -139,9 +139,11 @@ def reviews(
         ]
         stdout.print_json(json.dumps(document))
         return
-    table = Table(title=f"{len(decisions)} Bewertungen")
-    table.add_column("Fingerabdruck", overflow="fold", min_width=32)
-    for column in ("Prüfung", "Bewertung", "Begründung", "von", "am", "Ziel", "Stand"):
+    text = cli_text()
+    table = Table(title=text["reviews_title"].format(n=len(decisions)))
+    fingerprint, *columns = text["reviews_columns"]
+    table.add_column(fingerprint, overflow="fold", min_width=32)
+    for column in columns:
         table.add_column(column)
     for row in decisions:
         table.add_row(

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from reports.labels import cli_text
 from scanner.cli.app import (
     CaBundleOption,
     ConnectToOption,
@@ -183,13 +184,14 @@ def enqueue(
     if json_output:
         stdout.print_json(json.dumps(result.__dict__))
         return
-    table = Table(title=f"{len(result.deferred)} Scan-Aufträge eingereiht")
-    for column in ("Ziel", "Server (Sperre)"):
+    text = cli_text()
+    table = Table(title=text["enqueued_title"].format(n=len(result.deferred)))
+    for column in text["enqueued_columns"]:
         table.add_column(column)
     for name, lock in result.deferred.items():
         table.add_row(name, lock)
     for name in result.already_queued:
-        table.add_row(name, "wartet bereits")
+        table.add_row(name, text["already_queued"])
     stdout.print(table)
 
 

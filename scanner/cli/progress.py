@@ -10,6 +10,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from reports.labels import cli_text
 from scanner.run.scan import ScanOutcome, ScanProgress
 
 
@@ -38,8 +39,9 @@ def live_progress(console: Console, enabled: bool) -> Iterator:
 
 
 def summary_table(outcomes: list[ScanOutcome]) -> Table:
-    table = Table(title="govscan – Ergebnis", show_lines=False)
-    for column in ("Ziel", "Scan", "Status", "Seiten ok", "nicht prüfbar", "Dokumente", "Befunde", "Ende"):
+    text = cli_text()
+    table = Table(title=text["summary_title"], show_lines=False)
+    for column in text["summary_columns"]:
         table.add_column(column)
     for outcome in outcomes:
         pages = outcome.summary.get("pages", {})

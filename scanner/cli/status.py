@@ -17,6 +17,7 @@ from sqlalchemy import func, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from reports.labels import cli_text
 from scanner.distributed.tasks import SCAN_TASK
 from scanner.store.db import session
 from scanner.store.models import Scan, Target
@@ -108,44 +109,39 @@ def _queue_depth(engine: Engine) -> dict[str, int] | None:
 
 def status_tables(status: Status) -> list[Table]:
     """The status for a terminal: queue, running scans, targets, failures."""
+    text = cli_text()
     tables = []
     if status.queue is not None:
-        queue = Table(title="Warteschlange (Scan-Aufträge)")
-        for column in ("wartend", "wartet auf Wiederholung", "laufend", "gescheitert"):
+        queue = Table(title=text["queue_title"])
+        for column in text["queue_columns"]:
             queue.add_column(column, justify="right")
         queue.add_row(
             *(str(status.queue[state]) for state in ("todo", "waiting_to_retry", "doing", "failed"))
         )
         tables.append(queue)
-    running = Table(title=f"Laufende Scans: {len(status.running)}")
-    for column in ("Scan", "Ziel", "seit", "Prozess"):
+    running = Table(title=text["running_title"].format(n=len(status.running)))
+    for column in text["running_columns"]:
         running.add_column(column)
     for scan in status.running:
         running.add_row(str(scan.scan_id), scan.target, f"{scan.started_at:%Y-%m-%d %H:%M} UTC", scan.runner)
     tables.append(running)
-    targets = Table(title="Ziele")
-    for column in (
-        "Ziel",
-        "Zeitplan",
-        "letzter Scan",
-        "Status",
-        "Fehlerklasse",
-        "Alter (h) des letzten vollständigen",
-    ):
+    targets = Table(title=text["status_targets_title"])
+    for column in text["status_targets_columns"]:
         targets.add_column(column)
     for target in status.targets:
         targets.add_row(
             target.name,
             target.schedule or "",
             str(target.last_scan_id or ""),
-            target.last_status or "nie gescannt",
+            target.last_status or text["never_scanned"],
             target.last_failure_class or "",
             "" if target.age_hours is None else f"{target.age_hours:.1f}",
         )
     tables.append(targets)
-    failures = Table(title="Nicht prüfbar (neuester Scan je Ziel), nach Fehlerklasse")
-    failures.add_column("Fehlerklasse")
-    failures.add_column("Ziele", justify="right")
+    failures = Table(title=text["failures_title"])
+    failure_column, count_column = text["failures_columns"]
+    failures.add_column(failure_column)
+    failures.add_column(count_column, justify="right")
     for failure_class, count in sorted(status.failures.items()):
         failures.add_row(failure_class, str(count))
     tables.append(failures)
