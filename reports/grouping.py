@@ -80,7 +80,11 @@ class FindingGroup:
 
 
 def template_anchor(finding: Finding) -> tuple[str, str]:
-    """(kind, value) the group is keyed on: what the finding is about, without the page."""
+    """(kind, value) the group is keyed on: what the finding is about, without the page.
+
+    The one grouping of findings: the scan report, the web-team view, the exports and JUnit all
+    put findings with the same ``group_key`` into one group (each view words its heading itself).
+    """
     if finding.subject:
         return "subject", finding.subject
     if finding.selector:

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from reports.accessibility_view import AccessibilitySection, build_accessibility_section
 from reports.dpo import DpoView, build_dpo_view
 from reports.evidence_view import EvidenceNode, shape_evidence
+from reports.grouping import group_key
 from reports.labels import LANGUAGES, Texts
 from reports.queries import (
     FAMILIES,
@@ -625,12 +626,25 @@ def reference_texts(references: References, texts: Texts) -> list[str]:
 
 
 def _groups(findings: list[Finding], texts: Texts, ids: Iterator[int], numbers: Iterator[int]) -> list[Group]:
-    """Findings grouped so a web team can act: one group per element or subject, its pages below."""
-    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    """Findings grouped so a web team can act (``reports.grouping.group_key``), their pages below."""
+    grouped: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        grouped[_group_key(finding)].append(finding)
-    ordered = sorted(grouped.items(), key=_group_order)
+        grouped[group_key(finding)].append(finding)
+    ordered = sorted(
+        ((_heading_anchor(members[0]), members) for members in grouped.values()), key=_group_order
+    )
     return [_group(kind, key, members, texts, ids, numbers) for (kind, key), members in ordered]
+
+
+def _heading_anchor(finding: Finding) -> tuple[str, str]:
+    """What the report's group heading names: the host of a host finding, else selector or subject."""
+    if finding.scope == "host" and finding.host:
+        return "host", finding.host
+    if finding.selector:
+        return "selector", finding.selector
+    if finding.subject:
+        return "subject", finding.subject
+    return "without_location", ""
 
 
 def _group_order(item: tuple[tuple[str, str], list[Finding]]) -> tuple[int, str, str]:
@@ -657,17 +671,6 @@ def _group(
         collapse_label=texts.plural("n_occurrences", len(members)),
         occurrences=[_occurrence(finding, kind, texts, ids, next(numbers)) for finding in members],
     )
-
-
-def _group_key(finding: Finding) -> tuple[str, str]:
-    """(what the group is keyed on, its value): hosts for host findings, else selector or subject."""
-    if finding.scope == "host" and finding.host:
-        return "host", finding.host
-    if finding.selector:
-        return "selector", finding.selector
-    if finding.subject:
-        return "subject", finding.subject
-    return "without_location", ""
 
 
 def _occurrence(
