@@ -16,33 +16,39 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.engine import Engine
 
-from reports.accessibility_view import AccessibilitySection, build_accessibility_section
+from reports.accessibility_view import build_accessibility_section
 from reports.dpo import DpoView, build_dpo_view
-from reports.evidence_view import EvidenceNode, shape_evidence
-from reports.grouping import group_key
+from reports.evidence_view import shape_evidence
+from reports.formatting import css_token, format_datetime, format_duration, slug
 from reports.labels import LANGUAGES, Texts
 from reports.queries import (
     FAMILIES,
     CheckInScan,
-    PageRow,
     ScanData,
-    TallyCounts,
     checks_in_scan,
     load_scan_data,
     pages_in_reach,
 )
-from reports.security_view import SecurityView, build_security_view
+from reports.report_coverage import coverage
+from reports.report_groups import finding_groups
+from reports.report_view import (
+    CheckDocView,
+    CheckView,
+    Fact,
+    FamilyView,
+    Notice,
+    ReportView,
+    SeverityRow,
+)
+from reports.security_view import build_security_view
 from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import (
     SEVERITY_ORDER,
@@ -51,157 +57,12 @@ from scanner.findings.registry import (
     References,
     load_all_checks,
 )
-from scanner.store.models import Finding, HostResult
+from scanner.store.models import Finding
 
 TEMPLATES = Path(__file__).parent / "templates"
-COLLAPSE_GROUPS_OVER = 5  # occurrences; longer lists of pages start collapsed
 
 
 # --- view model --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    text: str = ""
-    code: bool = False
-    node: EvidenceNode | None = None
-
-
-@dataclass(frozen=True)
-class CountRow:
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class HostRow:
-    host: str
-    port: int
-    probe: str
-    outcome: str
-    detail: str
-    ok: bool
-
-
-@dataclass(frozen=True)
-class PageView:
-    url: str
-    title: str
-    http_status: str
-    depth: int
-    status: str
-    reason: str
-    detail: str
-    content_type: str
-    size: str
-
-
-@dataclass(frozen=True)
-class Coverage:
-    intro: str
-    rows: list[CountRow]
-    hosts_intro: str
-    hosts: list[HostRow]
-    tested: list[PageView]
-    untested: list[PageView]
-    documents: list[PageView]
-    tested_label: str
-    untested_label: str
-    documents_label: str
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    number: int
-    label: str
-    anchor: str
-    where_label: str
-    where: str
-    result: str
-    result_label: str
-    severity: str
-    severity_label: str
-    message: str
-    facts: list[Fact]  # selector/subject when not the group key, snippet, frame, scenario
-    evidence: EvidenceNode | None
-
-
-@dataclass(frozen=True)
-class Group:
-    key_label: str
-    key: str
-    count_label: str
-    collapsed: bool
-    collapse_label: str
-    occurrences: list[Occurrence]
-
-
-@dataclass(frozen=True)
-class CheckDocView:
-    what: str
-    why: str
-    example: str
-    how_to_fix: str
-
-
-@dataclass(frozen=True)
-class CheckView:
-    id: str
-    anchor: str
-    title: str
-    scope_label: str
-    severity: str
-    severity_label: str
-    references: list[str]
-    tally: TallyCounts
-    status: str  # clean | found | errors | not-run
-    status_text: str
-    doc: CheckDocView | None
-    groups: list[Group]
-
-
-@dataclass(frozen=True)
-class SeverityRow:
-    severity: str
-    label: str
-    fails: int
-    reviews: int
-
-
-@dataclass(frozen=True)
-class FamilyView:
-    key: str
-    label: str
-    heading: str
-    anchor: str
-    summary: str
-    severity_rows: list[SeverityRow]
-    checks: list[CheckView]
-
-
-@dataclass(frozen=True)
-class Notice:
-    kind: str  # failed | partial
-    heading: str
-    lines: list[str]
-
-
-@dataclass(frozen=True)
-class ReportView:
-    language: str
-    labels: dict[str, Any]
-    page_title: str
-    heading: str
-    status_line: str
-    notice: Notice | None
-    scan_facts: list[Fact]
-    coverage: Coverage
-    families: list[FamilyView]
-    accessibility: AccessibilitySection | None
-    generated: str
-    project_url: str
-    security: SecurityView | None = None  # the "Sicherheit" section (reports/security_view.py)
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -250,21 +111,6 @@ def report_file_name(scan_id: int, target_name: str, language: str = "de") -> st
     return f"govscan-scan-{scan_id}-{slug(target_name)}{suffix}.html"
 
 
-def css_token(value: str | None, known: tuple[str, ...]) -> str:
-    """A value from the database used in a class attribute: only known words, else 'unknown'."""
-    return value if value in known else "unknown"
-
-
-def slug(name: str) -> str:
-    """A file-name-safe form of a target name: 'Stadt Müllheim (Baden)' -> 'stadt-muellheim-baden'."""
-    text = name.lower()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, spelled)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
-    return text or "target"
-
-
 def template_environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -297,7 +143,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         status_line=f"{texts['scan_id']} {scan.id} · {texts['status']}: {status_label}",
         notice=_notice(data, texts),
         scan_facts=_scan_facts(data, texts, ids),
-        coverage=_coverage(data, texts),
+        coverage=coverage(data, texts),
         families=families,
         accessibility=build_accessibility_section(data, registry, language),
         generated=texts["generated"].format(version=__version__, time=format_datetime(now)),
@@ -361,116 +207,6 @@ def _stop_reason(data: ScanData, texts: Texts) -> str:
 
 
 # --- coverage ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _PageSets:
-    """The pages of the first visit by kind; visits in other consent scenarios are only counted."""
-
-    html: list[PageRow]
-    documents: list[PageRow]
-    other_scenarios: int
-    not_visited: int
-
-    @classmethod
-    def of(cls, data: ScanData) -> _PageSets:
-        first_visit = [page for page in data.pages if page.scenario == "first-visit"]
-        return cls(
-            html=[page for page in first_visit if page.kind == "html"],
-            documents=[page for page in first_visit if page.kind == "document"],
-            other_scenarios=len(data.pages) - len(first_visit),
-            not_visited=int(data.summary.get("not_visited", 0) or 0),
-        )
-
-    @property
-    def tested(self) -> list[PageRow]:
-        return [page for page in self.html if page.status == "ok"]
-
-    @property
-    def untested(self) -> list[PageRow]:
-        return [page for page in self.html if page.status != "ok"]
-
-    def reasons(self, status: str) -> Counter[str | None]:
-        """Failure classes of the HTML pages with this status."""
-        return Counter(page.failure_class for page in self.html if page.status == status)
-
-
-def _coverage(data: ScanData, texts: Texts) -> Coverage:
-    pages = _PageSets.of(data)
-    hosts = [_host_row(host, texts) for host in data.hosts]
-    return Coverage(
-        intro=_coverage_intro(pages, texts),
-        rows=_coverage_rows(pages, texts),
-        hosts_intro=_hosts_intro(hosts, texts),
-        hosts=hosts,
-        tested=[_page_view(page, texts) for page in pages.tested],
-        untested=[_page_view(page, texts) for page in pages.untested],
-        documents=[_page_view(page, texts) for page in pages.documents],
-        tested_label=texts["tested_list"].format(n=texts.number(len(pages.tested))),
-        untested_label=texts["untested_list"].format(n=texts.number(len(pages.untested))),
-        documents_label=texts["documents_list"].format(n=texts.number(len(pages.documents))),
-    )
-
-
-def _coverage_intro(pages: _PageSets, texts: Texts) -> str:
-    return texts["coverage_intro"].format(
-        tested=texts.plural("n_pages", len(pages.tested)),
-        failed=texts.plural("n_pages", pages.reasons("failed").total()),
-        not_tested=texts.plural("n_pages", pages.reasons("not_tested").total()),
-        documents=texts.plural("n_documents", len(pages.documents)),
-        not_visited=texts.plural("n_urls", pages.not_visited),
-    )
-
-
-def _coverage_rows(pages: _PageSets, texts: Texts) -> list[CountRow]:
-    documents_failed = Counter(page.failure_class for page in pages.documents if page.status != "ok")
-    documents_ok = sum(1 for page in pages.documents if page.status == "ok")
-    failed, not_tested = pages.reasons("failed"), pages.reasons("not_tested")
-    rows = [CountRow(texts["row_tested"], len(pages.tested))]
-    rows += _reason_rows(failed, texts, "row_failed") or [CountRow(texts["row_failed_none"], 0)]
-    rows += _reason_rows(not_tested, texts, "row_not_tested") or [CountRow(texts["row_not_tested_none"], 0)]
-    rows.append(CountRow(texts["row_documents"], documents_ok))
-    rows += _reason_rows(documents_failed, texts, "row_documents_failed")
-    rows.append(CountRow(texts["row_not_visited"], pages.not_visited))
-    if pages.other_scenarios:
-        rows.append(CountRow(texts["row_other_scenarios"], pages.other_scenarios))
-    return rows
-
-
-def _reason_rows(reasons: Counter[str | None], texts: Texts, label: str) -> list[CountRow]:
-    ordered = sorted(reasons.items(), key=lambda item: (-item[1], item[0] or ""))
-    return [CountRow(texts[label].format(reason=texts.reason(reason)), count) for reason, count in ordered]
-
-
-def _hosts_intro(hosts: list[HostRow], texts: Texts) -> str:
-    if not hosts:
-        return texts["hosts_none"]
-    probed = sum(1 for host in hosts if host.ok)
-    return texts["hosts_intro"].format(probed=probed, total=len(hosts), not_tested=len(hosts) - probed)
-
-
-def _host_row(host: HostResult, texts: Texts) -> HostRow:
-    outcome = (
-        texts["probed"]
-        if host.ok
-        else texts["not_tested_because"].format(reason=texts.reason(host.failure_class))
-    )
-    return HostRow(host.host, host.port, host.probe, outcome, host.failure_detail or "", host.ok)
-
-
-def _page_view(page: PageRow, texts: Texts) -> PageView:
-    statuses = texts["document_status"] if page.kind == "document" else texts["page_status"]
-    return PageView(
-        url=page.url,
-        title=page.title or texts["none"],
-        http_status=str(page.http_status) if page.http_status is not None else texts["none"],
-        depth=page.depth,
-        status=statuses.get(page.status, page.status),
-        reason=texts.reason(page.failure_class) if page.status != "ok" else texts["none"],
-        detail=page.failure_detail or texts["none"],
-        content_type=page.content_type or texts["none"],
-        size=texts.size(page.content_length),
-    )
 
 
 # --- families and checks -------------------------------------------------------------------------
@@ -558,7 +294,7 @@ def _check_view(
         status=status,
         status_text=status_text,
         doc=_doc_view(doc, texts.language) if doc else None,
-        groups=_groups(findings, texts, ids, occurrence_numbers),
+        groups=finding_groups(findings, texts, ids, occurrence_numbers),
     )
 
 
@@ -625,116 +361,4 @@ def reference_texts(references: References, texts: Texts) -> list[str]:
 # --- findings ------------------------------------------------------------------------------------
 
 
-def _groups(findings: list[Finding], texts: Texts, ids: Iterator[int], numbers: Iterator[int]) -> list[Group]:
-    """Findings grouped so a web team can act (``reports.grouping.group_key``), their pages below."""
-    grouped: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        grouped[group_key(finding)].append(finding)
-    ordered = sorted(
-        ((_heading_anchor(members[0]), members) for members in grouped.values()), key=_group_order
-    )
-    return [_group(kind, key, members, texts, ids, numbers) for (kind, key), members in ordered]
-
-
-def _heading_anchor(finding: Finding) -> tuple[str, str]:
-    """What the report's group heading names: the host of a host finding, else selector or subject."""
-    if finding.scope == "host" and finding.host:
-        return "host", finding.host
-    if finding.selector:
-        return "selector", finding.selector
-    if finding.subject:
-        return "subject", finding.subject
-    return "without_location", ""
-
-
-def _group_order(item: tuple[tuple[str, str], list[Finding]]) -> tuple[int, str, str]:
-    """Groups touching the most pages or hosts first."""
-    (kind, key), members = item
-    return (-len({finding.page_url or finding.host for finding in members}), kind, key)
-
-
-def _group(
-    kind: str, key: str, members: list[Finding], texts: Texts, ids: Iterator[int], numbers: Iterator[int]
-) -> Group:
-    members = sorted(
-        members, key=lambda finding: (finding.page_url or "", finding.host or "", finding.fingerprint)
-    )
-    if all(finding.scope == "page" for finding in members):
-        count_label = texts.plural("n_pages", len({finding.page_url for finding in members}))
-    else:
-        count_label = texts.plural("n_findings", len(members))
-    return Group(
-        key_label=texts[kind],
-        key=key,
-        count_label=count_label,
-        collapsed=len(members) > COLLAPSE_GROUPS_OVER,
-        collapse_label=texts.plural("n_occurrences", len(members)),
-        occurrences=[_occurrence(finding, kind, texts, ids, next(numbers)) for finding in members],
-    )
-
-
-def _occurrence(
-    finding: Finding, group_kind: str, texts: Texts, ids: Iterator[int], number: int
-) -> Occurrence:
-    where_label, where = _where(finding, texts)
-    label = texts["occurrence"].format(n=number)
-    return Occurrence(
-        number=number,
-        label=label,
-        anchor=f"occurrence-{number}",
-        where_label=where_label,
-        where=where,
-        result=css_token(finding.result, ("fail", "review")),
-        result_label=texts["results"].get(finding.result, finding.result),
-        severity=css_token(finding.severity, SEVERITY_ORDER),
-        severity_label=texts["severities"].get(finding.severity, finding.severity),
-        message=finding.message_en if texts.language == "en" else finding.message_de,
-        facts=_occurrence_facts(finding, group_kind, texts),
-        evidence=shape_evidence(finding.evidence, texts, ids, caption=label) if finding.evidence else None,
-    )
-
-
-def _where(finding: Finding, texts: Texts) -> tuple[str, str]:
-    if finding.page_url:
-        return texts["page"], finding.page_url
-    if finding.host:
-        return texts["host"], finding.host
-    return texts["website"], texts["none"]
-
-
-def _occurrence_facts(finding: Finding, group_kind: str, texts: Texts) -> list[Fact]:
-    """What locates this occurrence beyond its page; the group's own key is not repeated."""
-    facts = []
-    if finding.selector and group_kind != "selector":
-        facts.append(Fact(texts["selector"], finding.selector, code=True))
-    if finding.subject and group_kind != "subject":
-        facts.append(Fact(texts["subject"], finding.subject))
-    if finding.snippet:
-        facts.append(Fact(texts["snippet"], finding.snippet, code=True))
-    if finding.frame_url:
-        facts.append(Fact(texts["frame"], finding.frame_url))
-    if finding.scenario and finding.scenario != "first-visit":
-        facts.append(Fact(texts["scenario"], finding.scenario))
-    return facts
-
-
 # --- formatting ----------------------------------------------------------------------------------
-
-
-def format_datetime(value: datetime | None) -> str:
-    """'2025-03-03 08:00:00 UTC'. SQLite returns naive datetimes; they are UTC."""
-    if value is None:
-        return ""
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def format_duration(seconds: float) -> str:
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min {secs:02d} s"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"

@@ -16,7 +16,8 @@ from typing import Any
 from markupsafe import Markup
 
 from reports.charts import VERSION_MARK, Series, bar_chart
-from reports.html import format_datetime, slug, template_environment
+from reports.formatting import format_datetime, slug
+from reports.html import template_environment
 from reports.labels import LANGUAGES, ViewTexts
 from scanner import PROJECT_URL, __version__
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from reports.formatting import css_token
 from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, Change, ReviewState, ScanHistory, TrackedFinding, scan_history
-from reports.html import css_token, reference_texts
+from reports.html import reference_texts
 from reports.labels import ViewTexts
 from reports.queries import load_scan_data
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
