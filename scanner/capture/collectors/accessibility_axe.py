@@ -14,9 +14,8 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from scanner.capture.axe.rules import ENABLED_FOR
 from scanner.capture.axe.runner import AxeOptions, AxeRun, run_axe
-from scanner.capture.axe.source import load_axe_source, run_tags
+from scanner.capture.axe.source import ENABLED_FOR, load_axe_source, run_tags
 from scanner.capture.collectors import PageCollector
 from scanner.config.accessibility import AccessibilitySettings
 from scanner.config.targets import TargetConfig
