@@ -1,16 +1,18 @@
 """Read side of the axe evidence: per rule, on how many pages it applied, failed, needed review.
 
-The pages keep axe's counts per rule in ``Page.extras["axe"]["rules"]`` (see the collector
-``scanner/capture/collectors/accessibility_axe.py``); the report's section "Barrierefreiheit" shows them as
-coverage behind each BITV-Test step.
+The pages keep axe's counts per rule with their axe evidence (``scanner.evidence.axe.AxeEvidence``,
+stored in ``Page.extras``); the report's section "Barrierefreiheit" shows them as coverage behind
+each BITV-Test step.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, select
 
+from scanner.evidence.axe import AxeEvidence
 from scanner.store.models import Page
 
 BATCH = 200
@@ -46,24 +48,26 @@ def load_axe_coverage(db: Session, scan_id: int) -> AxeCoverage:
         if not rows:
             return coverage
         for _, extras in rows:
-            _add_page(coverage, (extras or {}).get("axe"))
+            _add_page(coverage, (extras or {}).get(AxeEvidence.KIND))
         last_id = rows[-1][0]
 
 
-def _add_page(coverage: AxeCoverage, axe: dict | None) -> None:
-    if not isinstance(axe, dict):
+def _add_page(coverage: AxeCoverage, stored: Any) -> None:
+    """One page's axe evidence as stored: absent, a collector failure (``{"error": ...}``) or axe's."""
+    if not isinstance(stored, dict):
         return
-    if "error" in axe:
+    if "error" in stored:
         coverage.pages_failed += 1
         return
+    axe = AxeEvidence.from_json(stored)
     coverage.pages_tested += 1
-    coverage.wcag_version = coverage.wcag_version or axe.get("wcag_version")
-    coverage.frames_untested += sum(1 for frame in axe.get("frames", []) if not frame.get("tested", True))
-    for rule_id, counts in axe.get("rules", {}).items():
+    coverage.wcag_version = coverage.wcag_version or axe.wcag_version
+    coverage.frames_untested += len(axe.untested_frames)
+    for rule_id, counts in axe.rules.items():
         rule = coverage.rules.setdefault(rule_id, RuleCoverage())
-        if counts.get("passes") or counts.get("violations") or counts.get("incomplete"):
+        if counts.applicable:
             rule.applicable_pages += 1
-        elif counts.get("inapplicable"):
+        elif counts.inapplicable:
             rule.inapplicable_pages += 1
-        rule.violation_pages += bool(counts.get("violations"))
-        rule.incomplete_pages += bool(counts.get("incomplete"))
+        rule.violation_pages += bool(counts.violations)
+        rule.incomplete_pages += bool(counts.incomplete)

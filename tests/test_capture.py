@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from scanner.capture.browser import launch_browser
+from scanner.capture.collectors import PageCollector
 from scanner.capture.page import CaptureSettings, capture_page
 from scanner.evidence import FailureClass, PageStatus, Scenario
 from scanner.net.network import NetworkSettings
@@ -173,7 +174,7 @@ async def test_a_page_that_freezes_its_renderer_costs_one_timeout_not_the_scan(
     assert after.page_status is PageStatus.OK  # the browser is still usable
 
 
-class WindowNameCollector:
+class WindowNameCollector(PageCollector):
     """A toy collector: marks the page before navigation, reads the mark back afterwards."""
 
     name = "toy"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import select
 
 from scanner.capture.pdf_analysis import analyse_pdf
 from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import PageCapture, PageKind, Scenario
+from scanner.evidence.pdf import PdfFacts, PdfNotAnalysed
 from scanner.findings.registry import CheckContext, load_all_checks
 from scanner.findings.runner import run_page_checks
 from scanner.store.db import session
@@ -20,7 +23,7 @@ REGISTRY = load_all_checks()
 CONTEXT = CheckContext("PDF", FirstPartySet(["pdf-amt.de"]), "kreis")
 
 
-def pdf_findings(facts: dict) -> dict[str, list]:
+def pdf_findings(facts: PdfFacts | PdfNotAnalysed) -> dict[str, list]:
     capture = PageCapture(
         url="https://www.pdf-amt.de/plan.pdf",
         scenario=Scenario.FIRST_VISIT,
@@ -28,7 +31,7 @@ def pdf_findings(facts: dict) -> dict[str, list]:
         status=200,
         kind=PageKind.DOCUMENT,
         content_type="application/pdf",
-        extras={"pdf": facts},
+        extras={"pdf": facts.to_json()},
     )
     found: dict[str, list] = {}
     for located in run_page_checks(capture, CONTEXT, REGISTRY).findings:
@@ -65,7 +68,7 @@ def test_a_well_made_pdf_has_no_findings() -> None:
 
 
 def test_a_title_that_is_not_displayed_fails() -> None:
-    facts = analyse_pdf(tagged_pdf(faults=False)) | {"display_doc_title": False}
+    facts = replace(analyse_pdf(tagged_pdf(faults=False)), display_doc_title=False)
     [title] = pdf_findings(facts)["accessibility.pdf.title"]
     assert title.subject == "pdf:display-doc-title"
 

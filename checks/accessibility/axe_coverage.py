@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 
 from checks.accessibility.axe_rules import PREFIX, selector_text
-from scanner.capture.collectors.accessibility_axe import NAME as AXE
 from scanner.evidence import PageCapture
+from scanner.evidence.axe import AxeEvidence
 from scanner.findings.registry import (
     REGISTRY,
     CheckContext,
@@ -59,47 +60,50 @@ from scanner.findings.registry import (
     ),
 )
 def axe_not_tested(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    evidence = capture.extras.get(AXE)
-    if evidence is None:
-        return
-    if "error" in evidence:
+    error = capture.collector_error(AxeEvidence.KIND)
+    if error is not None:
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"axe-core konnte die Seite nicht prüfen: {evidence['error']}",
-                en=f"axe-core could not test the page: {evidence['error']}",
+                de=f"axe-core konnte die Seite nicht prüfen: {error}",
+                en=f"axe-core could not test the page: {error}",
             ),
             subject="page",
-            evidence={"error": evidence["error"]},
+            evidence={"error": error},
         )
         return
-    for frame in evidence.get("frames", []):
-        if frame.get("tested", True):
-            continue
+    evidence = capture.evidence(AxeEvidence)
+    if evidence is None:
+        return
+    for frame in evidence.untested_frames:
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"Frame nicht geprüft: {_reason_de(frame.get('reason') or '')}",
-                en=f"Frame not tested: {frame.get('reason') or 'unknown reason'}",
+                de=f"Frame nicht geprüft: {_reason_de(frame.reason or '')}",
+                en=f"Frame not tested: {frame.reason or 'unknown reason'}",
             ),
-            selector=selector_text(frame.get("path") or []),
-            frame_url=frame.get("url") or None,
-            evidence=frame,
+            selector=selector_text(frame.path),
+            frame_url=frame.url or None,
+            evidence={"path": list(frame.path), "url": frame.url, "tested": False, "reason": frame.reason},
         )
-    for outcome in ("violations", "incomplete"):
-        for entry in evidence.get(outcome, []):
-            if PREFIX + entry["id"] in REGISTRY:
+    for outcome, entries in (("violations", evidence.violations), ("incomplete", evidence.incomplete)):
+        for entry in entries:
+            if PREFIX + entry.id in REGISTRY:
                 continue
             yield Finding(
                 result=Result.REVIEW,
                 message=Text(
-                    de=f"axe-Regel „{entry['id']}“ ist dieser govscan-Version unbekannt "
-                    f"({entry['node_count']} Elemente, {outcome}): {entry.get('help', '')}",
-                    en=f"axe rule '{entry['id']}' is unknown to this govscan version "
-                    f"({entry['node_count']} elements, {outcome}).",
+                    de=f"axe-Regel „{entry.id}“ ist dieser govscan-Version unbekannt "
+                    f"({entry.node_count} Elemente, {outcome}): {entry.help}",
+                    en=f"axe rule '{entry.id}' is unknown to this govscan version "
+                    f"({entry.node_count} elements, {outcome}).",
                 ),
-                subject=f"axe-rule:{entry['id']}",
-                evidence={"rule": entry["id"], "outcome": outcome, "nodes": entry["nodes"][:5]},
+                subject=f"axe-rule:{entry.id}",
+                evidence={
+                    "rule": entry.id,
+                    "outcome": outcome,
+                    "nodes": [asdict(node) for node in entry.nodes[:5]],
+                },
             )
 
 

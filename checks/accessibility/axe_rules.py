@@ -12,18 +12,18 @@ documentation: title and description are axe's own help and description (English
 to axe's helpUrl (Deque University). An example per rule, and German for a rule axe's locale does not
 translate, come from ``data/axe_rule_docs.toml``. Violations are ``fail``, incomplete results
 ``review``; best-practice rules are never a fail, they serve no success criterion.
-The evidence is the page collector "axe" (scanner/capture/collectors/accessibility_axe.py).
+The evidence is the page collector "axe" (``scanner.evidence.axe.AxeEvidence``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from checks.accessibility.mapping import AxeRule, all_steps, axe_rule_docs, axe_rules, criteria
 from scanner.capture.axe.source import german_locale
-from scanner.capture.collectors.accessibility_axe import NAME as AXE
 from scanner.evidence import PageCapture
+from scanner.evidence.axe import AxeEvidence, AxeNode, AxeRuleResult
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -52,10 +52,10 @@ def check_id(rule_id: str) -> str:
     return PREFIX + rule_id
 
 
-def selector_text(target: list[Any]) -> str:
+def selector_text(target: Sequence[Any]) -> str:
     """axe's target (frames, shadow roots) as one line: 'iframe#karte >>> #host >> button'."""
     return FRAME_BOUNDARY.join(
-        SHADOW_BOUNDARY.join(part) if isinstance(part, list) else str(part) for part in target
+        SHADOW_BOUNDARY.join(part) if isinstance(part, list | tuple) else str(part) for part in target
     )
 
 
@@ -63,28 +63,33 @@ def rule_ran(rule_id: str) -> Callable[[PageCapture], bool]:
     """The rule ran on the page (in a WCAG 2.1 scan the 2.2 rules do not): only then is it evaluated."""
 
     def ran(capture: PageCapture) -> bool:
-        evidence = capture.extras.get(AXE)
-        return isinstance(evidence, dict) and rule_id in evidence.get("rules", {})
+        evidence = capture.evidence(AxeEvidence)
+        return evidence is not None and rule_id in evidence.rules
 
     return ran
 
 
 def rule_findings(rule: AxeRule, capture: PageCapture) -> Iterator[Finding]:
-    evidence = capture.extras[AXE]
-    for outcome, result in (("violations", Result.FAIL), ("incomplete", Result.REVIEW)):
+    evidence = capture.evidence(AxeEvidence)
+    if evidence is None:
+        return
+    outcomes = (
+        ("violations", evidence.violations, Result.FAIL),
+        ("incomplete", evidence.incomplete, Result.REVIEW),
+    )
+    for outcome, entries, result in outcomes:
         if rule.best_practice:
             result = Result.REVIEW
-        for entry in evidence.get(outcome, []):
-            if entry["id"] != rule.id:
+        for entry in entries:
+            if entry.id != rule.id:
                 continue
-            for node in entry["nodes"]:
+            for node in entry.nodes:
                 yield _finding(rule, entry, node, outcome, result)
 
 
-def _finding(rule: AxeRule, entry: dict, node: dict, outcome: str, result: Result) -> Finding:
-    impact = node.get("impact") or entry.get("impact")
-    more = entry.get("node_count", 0) > len(entry["nodes"])
-    summary = (node.get("summary") or "").strip()
+def _finding(rule: AxeRule, entry: AxeRuleResult, node: AxeNode, outcome: str, result: Result) -> Finding:
+    impact = node.impact or entry.impact
+    summary = node.summary.strip()
     prefix_de = "Zu prüfen: " if outcome == "incomplete" else ""
     prefix_en = "Needs review: " if outcome == "incomplete" else ""
     return Finding(
@@ -94,18 +99,18 @@ def _finding(rule: AxeRule, entry: dict, node: dict, outcome: str, result: Resul
             en=f"{prefix_en}{rule.help_en}",
         ),
         severity=IMPACT_SEVERITY.get(impact or ""),
-        selector=selector_text(node.get("target") or []),
-        snippet=node.get("html") or None,
-        frame_url=node.get("frame_url") if node.get("frame_path") else None,
+        selector=selector_text(node.target),
+        snippet=node.html or None,
+        frame_url=node.frame_url if node.frame_path else None,
         evidence={
             "rule": rule.id,
             "outcome": outcome,
             "impact": impact,
-            "frame_path": node.get("frame_path") or [],
-            "target": node.get("target") or [],
+            "frame_path": list(node.frame_path),
+            "target": list(node.target),
             "summary": summary,
-            **({"data": node["data"]} if node.get("data") else {}),
-            **({"nodes_on_page": entry["node_count"]} if more else {}),
+            **({"data": node.data} if node.data else {}),
+            **({"nodes_on_page": entry.node_count} if entry.nodes_left_out else {}),
             "help_url": rule.help_url,
         },
     )

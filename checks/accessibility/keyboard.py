@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import asdict
 
-from scanner.capture.collectors.accessibility_interaction import NAME as INTERACTION
-from scanner.capture.collectors.accessibility_interaction import SKIP_LINK_STOPS
 from scanner.evidence import PageCapture
+from scanner.evidence.interaction import CoveringLayer, FocusStop, InteractionEvidence, KeyboardWalk
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -27,11 +26,19 @@ MAX_OBSCURED = 10  # covered elements listed per layer
 TWO_DIMENSIONAL = frozenset(
     {"table", "pre", "code", "img", "video", "canvas", "iframe", "svg", "map", "object"}
 )
+SKIP_LINK_STOPS = 3  # a skip link must be among the first focus stops to be of use
 SKIP_LINK_WORTH_IT = 10  # focus stops: on smaller pages nobody needs to skip anything
+INTERACTION = InteractionEvidence.KIND
 
 
-def _stops(capture: PageCapture) -> list[dict[str, Any]]:
-    return capture.extras[INTERACTION]["keyboard"]["stops"]
+def _walk(capture: PageCapture) -> KeyboardWalk | None:
+    evidence = capture.evidence(InteractionEvidence)
+    return evidence.keyboard if evidence is not None else None
+
+
+def _stops(capture: PageCapture) -> tuple[FocusStop, ...]:
+    walk = _walk(capture)
+    return walk.stops if walk is not None else ()
 
 
 def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> CheckDoc:
@@ -69,11 +76,11 @@ def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> Ch
     requires=collected(INTERACTION),
 )
 def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    walk = capture.extras[INTERACTION]["keyboard"]
-    if walk["ending"] not in ("cycle", "stuck"):
+    walk = _walk(capture)
+    if walk is None or walk.ending not in ("cycle", "stuck"):
         return
-    cycle = walk["stops"][walk["cycle_start"] :]
-    stuck = walk["ending"] == "stuck"
+    cycle = walk.stops[walk.cycle_start :]
+    stuck = walk.ending == "stuck"
     yield Finding(
         result=Result.REVIEW,
         message=Text(
@@ -87,9 +94,9 @@ def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Findi
             en=f"Keyboard focus circles between {len(cycle)} elements and does not reach the rest of the "
             f"page.",
         ),
-        selector=cycle[0]["selector"],
-        snippet=cycle[0]["html"],
-        evidence={"cycle": [stop["selector"] for stop in cycle], "stops_before": walk["cycle_start"]},
+        selector=cycle[0].selector,
+        snippet=cycle[0].html,
+        evidence={"cycle": [stop.selector for stop in cycle], "stops_before": walk.cycle_start},
     )
 
 
@@ -125,9 +132,9 @@ def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Findi
 )
 def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for stop in _stops(capture):
-        if stop["kind"] != "element" or not stop.get("visible") or stop.get("unfocused_style") is None:
+        if stop.kind != "element" or not stop.visible or stop.unfocused_style is None:
             continue
-        if stop["style"] != stop["unfocused_style"]:
+        if stop.style != stop.unfocused_style:
             continue
         yield Finding(
             result=Result.REVIEW,
@@ -136,9 +143,9 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
                 "sichtbar.",
                 en="No style of the element changes when it receives focus; focus is probably not visible.",
             ),
-            selector=stop["selector"],
-            snippet=stop["html"],
-            evidence={"style": stop["style"]},
+            selector=stop.selector,
+            snippet=stop.html,
+            evidence={"style": stop.style},
         )
 
 
@@ -173,27 +180,27 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
 )
 def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     """One finding per covering layer (a banner or header is one fix), naming the elements it hides."""
-    by_layer: dict[str, list[dict[str, Any]]] = {}
+    by_layer: dict[str, list[tuple[FocusStop, CoveringLayer]]] = {}
     for stop in _stops(capture):
-        if stop.get("covered_by"):
-            by_layer.setdefault(stop["covered_by"]["selector"], []).append(stop)
-    for selector, stops in by_layer.items():
-        cover = stops[0]["covered_by"]
+        if stop.covered_by is not None:
+            by_layer.setdefault(stop.covered_by.selector, []).append((stop, stop.covered_by))
+    for selector, covered in by_layer.items():
+        cover = covered[0][1]
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"Eine Ebene mit position: {cover['position']} verdeckt {len(stops)} fokussierte(s) "
+                de=f"Eine Ebene mit position: {cover.position} verdeckt {len(covered)} fokussierte(s) "
                 "Element(e).",
-                en=f"A layer with position: {cover['position']} covers {len(stops)} focused element(s).",
+                en=f"A layer with position: {cover.position} covers {len(covered)} focused element(s).",
             ),
             selector=selector,
-            snippet=cover["html"],
+            snippet=cover.html,
             evidence={
-                "position": cover["position"],
+                "position": cover.position,
                 "covered": [
-                    {"selector": stop["selector"], "rect": stop.get("rect")} for stop in stops[:MAX_OBSCURED]
+                    {"selector": stop.selector, "rect": _rect(stop)} for stop, _ in covered[:MAX_OBSCURED]
                 ],
-                "covered_count": len(stops),
+                "covered_count": len(covered),
             },
         )
 
@@ -231,8 +238,9 @@ def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Find
     requires=collected(INTERACTION),
 )
 def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    stops = [stop for stop in _stops(capture) if stop["kind"] == "element"]
-    candidates = [stop for stop in stops[:SKIP_LINK_STOPS] if stop.get("fragment")]
+    walk = _walk(capture)
+    stops = walk.elements if walk is not None else ()
+    candidates = [stop for stop in stops[:SKIP_LINK_STOPS] if stop.fragment]
     if not candidates:
         if len(stops) >= SKIP_LINK_WORTH_IT:
             yield Finding(
@@ -243,32 +251,32 @@ def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
                     en=f"None of the first {SKIP_LINK_STOPS} Tab stops is a skip link.",
                 ),
                 subject="skip-link",
-                evidence={"first_stops": [stop["selector"] for stop in stops[:SKIP_LINK_STOPS]]},
+                evidence={"first_stops": [stop.selector for stop in stops[:SKIP_LINK_STOPS]]},
             )
         return
     link = candidates[0]
-    if not link.get("target_exists"):
+    if not link.target_exists:
         yield Finding(
             result=Result.FAIL,
             message=Text(
-                de=f"Der Sprunglink „{link['text']}“ zeigt auf #{link['fragment']}, das es auf der Seite "
+                de=f"Der Sprunglink „{link.text}“ zeigt auf #{link.fragment}, das es auf der Seite "
                 f"nicht gibt.",
-                en=f"The skip link '{link['text']}' points to #{link['fragment']}, which does not exist.",
+                en=f"The skip link '{link.text}' points to #{link.fragment}, which does not exist.",
             ),
-            selector=link["selector"],
-            snippet=link["html"],
-            evidence={"fragment": link["fragment"]},
+            selector=link.selector,
+            snippet=link.html,
+            evidence={"fragment": link.fragment},
         )
-    elif not link.get("visible"):
+    elif not link.visible:
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"Der Sprunglink „{link['text']}“ bleibt unsichtbar, wenn er den Fokus hat.",
-                en=f"The skip link '{link['text']}' stays invisible when it has focus.",
+                de=f"Der Sprunglink „{link.text}“ bleibt unsichtbar, wenn er den Fokus hat.",
+                en=f"The skip link '{link.text}' stays invisible when it has focus.",
             ),
-            selector=link["selector"],
-            snippet=link["html"],
-            evidence={"fragment": link["fragment"], "rect": link.get("rect")},
+            selector=link.selector,
+            snippet=link.html,
+            evidence={"fragment": link.fragment, "rect": _rect(link)},
         )
 
 
@@ -306,19 +314,26 @@ def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     requires=collected(INTERACTION),
 )
 def reflow(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    result = capture.extras[INTERACTION]["reflow"]
-    offenders = [item for item in result["offenders"] if item["tag"] not in TWO_DIMENSIONAL]
-    if result["overflow_px"] <= 1 or not offenders:
+    evidence = capture.evidence(InteractionEvidence)
+    if evidence is None:
+        return
+    result = evidence.reflow
+    offenders = [item for item in result.offenders if item.tag not in TWO_DIMENSIONAL]
+    if result.overflow_px <= 1 or not offenders:
         return
     first = offenders[0]
     yield Finding(
         result=Result.REVIEW,
         message=Text(
-            de=f"Bei {result['width']} CSS-Pixeln Breite ragt die Seite {result['overflow_px']} Pixel "
+            de=f"Bei {result.width} CSS-Pixeln Breite ragt die Seite {result.overflow_px} Pixel "
             f"über den Rand.",
-            en=f"At {result['width']} CSS px the page reaches {result['overflow_px']} px beyond the edge.",
+            en=f"At {result.width} CSS px the page reaches {result.overflow_px} px beyond the edge.",
         ),
-        selector=first["selector"],
-        snippet=first["html"],
-        evidence={"overflow_px": result["overflow_px"], "offenders": offenders},
+        selector=first.selector,
+        snippet=first.html,
+        evidence={"overflow_px": result.overflow_px, "offenders": [asdict(item) for item in offenders]},
     )
+
+
+def _rect(stop: FocusStop) -> list[int] | None:
+    return list(stop.rect) if stop.rect is not None else None

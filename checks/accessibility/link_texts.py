@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from scanner.capture.collectors.accessibility_dom import NAME as DOM
 from scanner.crawl.urls import document_extension
 from scanner.evidence import PageCapture
+from scanner.evidence.accessibility_dom import DomEvidence, NamedLink
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -24,6 +24,7 @@ from scanner.findings.registry import (
     collected,
 )
 
+DOM = DomEvidence.KIND
 _DECORATION = re.compile(r"[\s.,:;!?…»«›‹→←>()\[\]\"'„“”-]+")
 # Words that name a document type in a link's name, besides the extension itself.
 TYPE_WORDS = {
@@ -46,6 +47,11 @@ def generic_link_texts() -> frozenset[str]:
     path = Path(__file__).parent / "data" / "generic_link_texts.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _links(capture: PageCapture) -> tuple[NamedLink, ...]:
+    evidence = capture.evidence(DomEvidence)
+    return evidence.links if evidence is not None else ()
 
 
 def normalised_link_name(name: str) -> str:
@@ -97,18 +103,18 @@ def names_its_type(name: str, extension: str) -> bool:
     requires=collected(DOM),
 )
 def link_text_generic(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for link in capture.extras[DOM].get("links", []):
-        if not is_generic(link["name"]):
+    for link in _links(capture):
+        if not is_generic(link.name):
             continue
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"Der Linktext „{link['name']}“ sagt allein nichts über das Ziel aus.",
-                en=f"The link text '{link['name']}' says nothing about its target on its own.",
+                de=f"Der Linktext „{link.name}“ sagt allein nichts über das Ziel aus.",
+                en=f"The link text '{link.name}' says nothing about its target on its own.",
             ),
-            selector=link["selector"],
-            snippet=link["html"],
-            evidence={"name": link["name"], "href": link["href"]},
+            selector=link.selector,
+            snippet=link.html,
+            evidence={"name": link.name, "href": link.href},
         )
 
 
@@ -146,19 +152,18 @@ def link_text_generic(capture: PageCapture, context: CheckContext) -> Iterator[F
     requires=collected(DOM),
 )
 def document_link_type(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for link in capture.extras[DOM].get("links", []):
-        extension = document_extension(link["href"])
-        if extension is None or names_its_type(f"{link['name']} {link.get('title', '')}", extension):
+    for link in _links(capture):
+        extension = document_extension(link.href)
+        if extension is None or names_its_type(f"{link.name} {link.title}", extension):
             continue
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"Der Link „{link['name']}“ führt zu einer {extension.upper()}-Datei, ohne das Format "
+                de=f"Der Link „{link.name}“ führt zu einer {extension.upper()}-Datei, ohne das Format "
                 f"zu nennen.",
-                en=f"The link '{link['name']}' leads to a {extension.upper()} file without naming the "
-                f"format.",
+                en=f"The link '{link.name}' leads to a {extension.upper()} file without naming the format.",
             ),
-            selector=link["selector"],
-            snippet=link["html"],
-            evidence={"name": link["name"], "href": link["href"], "extension": extension},
+            selector=link.selector,
+            snippet=link.html,
+            evidence={"name": link.name, "href": link.href, "extension": extension},
         )

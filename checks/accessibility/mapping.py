@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from scanner.capture.axe.rules import runs_rule
-from scanner.capture.axe.source import BEST_PRACTICE_TAG, german_locale
+from scanner.capture.axe.source import BEST_PRACTICE_TAG, german_locale, runs_rule
 
 DATA = Path(__file__).parent / "data"
 _SC_TAG = re.compile(r"^wcag(\d)(\d)(\d+)$")  # wcag111 -> 1.1.1, wcag1412 -> 1.4.12

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 
-from scanner.capture.collectors.accessibility_dom import NAME as DOM
 from scanner.evidence import PageCapture
+from scanner.evidence.accessibility_dom import DomEvidence, MediaElement
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -20,6 +21,7 @@ from scanner.findings.registry import (
     collected,
 )
 
+DOM = DomEvidence.KIND
 CAPTION_KINDS = frozenset({"captions", "subtitles"})
 SHORT_SOUND = 3.0  # seconds: WCAG 1.4.2 applies to audio playing longer than this
 
@@ -56,8 +58,8 @@ SHORT_SOUND = 3.0  # seconds: WCAG 1.4.2 applies to audio playing longer than th
     requires=collected(DOM),
 )
 def video_captions(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for media in capture.extras[DOM].get("media", []):
-        if media["tag"] != "video" or {track["kind"] for track in media["tracks"]} & CAPTION_KINDS:
+    for media in _dom(capture).media:
+        if media.tag != "video" or {track.kind for track in media.tracks} & CAPTION_KINDS:
             continue
         yield Finding(
             result=Result.REVIEW,
@@ -65,9 +67,13 @@ def video_captions(capture: PageCapture, context: CheckContext) -> Iterator[Find
                 de='Video ohne Untertitelspur (<track kind="captions">).',
                 en='Video without a captions track (<track kind="captions">).',
             ),
-            selector=media["selector"],
-            snippet=media["html"],
-            evidence={"src": media["src"], "tracks": media["tracks"], "duration": media["duration"]},
+            selector=media.selector,
+            snippet=media.html,
+            evidence={
+                "src": media.src,
+                "tracks": [asdict(track) for track in media.tracks],
+                "duration": media.duration,
+            },
         )
 
 
@@ -88,9 +94,9 @@ AUTOPLAY_MESSAGES = {
 }
 
 
-def _autoplay_message(media: dict) -> Text:
-    template = AUTOPLAY_MESSAGES[bool(media["muted"]), bool(media["controls"])]
-    return Text(de=template.de.format(tag=media["tag"]), en=template.en.format(tag=media["tag"]))
+def _autoplay_message(media: MediaElement) -> Text:
+    template = AUTOPLAY_MESSAGES[bool(media.muted), bool(media.controls)]
+    return Text(de=template.de.format(tag=media.tag), en=template.en.format(tag=media.tag))
 
 
 @check(
@@ -125,18 +131,18 @@ def _autoplay_message(media: dict) -> Text:
     requires=collected(DOM),
 )
 def media_autoplay(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for media in capture.extras[DOM].get("media", []):
-        if not (media["autoplay"] or media["playing"]):
+    for media in _dom(capture).media:
+        if not (media.autoplay or media.playing):
             continue
-        long_sound = not media["muted"] and (media["duration"] is None or media["duration"] > SHORT_SOUND)
-        certain = long_sound and media["playing"] and not media["controls"]
+        long_sound = not media.muted and (media.duration is None or media.duration > SHORT_SOUND)
+        certain = long_sound and media.playing and not media.controls
         yield Finding(
             result=Result.FAIL if certain else Result.REVIEW,
             message=_autoplay_message(media),
-            selector=media["selector"],
-            snippet=media["html"],
+            selector=media.selector,
+            snippet=media.html,
             evidence={
-                key: media[key]
+                key: getattr(media, key)
                 for key in ("src", "autoplay", "playing", "muted", "controls", "loop", "duration")
             },
         )
@@ -176,14 +182,19 @@ def media_autoplay(capture: PageCapture, context: CheckContext) -> Iterator[Find
     requires=collected(DOM),
 )
 def closed_shadow_root(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for host in capture.extras[DOM].get("closed_shadow_roots", []):
+    for host in _dom(capture).closed_shadow_roots:
         yield Finding(
             result=Result.REVIEW,
             message=Text(
-                de=f"<{host['tag']}> hat einen geschlossenen Shadow Root: sein Inhalt wurde nicht geprüft.",
-                en=f"<{host['tag']}> has a closed shadow root: its content was not tested.",
+                de=f"<{host.tag}> hat einen geschlossenen Shadow Root: sein Inhalt wurde nicht geprüft.",
+                en=f"<{host.tag}> has a closed shadow root: its content was not tested.",
             ),
-            selector=host["selector"],
-            snippet=host["html"],
-            evidence={"tag": host["tag"]},
+            selector=host.selector,
+            snippet=host.html,
+            evidence={"tag": host.tag},
         )
+
+
+def _dom(capture: PageCapture) -> DomEvidence:
+    """The page's DOM evidence; the checks here require it, so an empty one stands in only for typing."""
+    return capture.evidence(DomEvidence) or DomEvidence()

@@ -1,17 +1,17 @@
 """PDF documents found by the crawl (EN 301 549 clause 10, PDF/UA, Matterhorn Protocol).
 
-Evidence: ``extras["pdf"]`` of a document page, written by ``scanner.capture.document_content`` (bounded
-download, pikepdf analysis). Each check judges one fact. The BITV-Test has no Prüfschritte for PDF
+Evidence: a document page's ``PdfFacts``, or ``PdfNotAnalysed`` when the PDF could not be downloaded
+or read (``scanner.evidence.pdf``). Each check judges one fact. The BITV-Test has no Prüfschritte for PDF
 documents; the clause-10 requirements of EN 301 549 apply to them (BITV 2.0 §3, §2 "Dokumente").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from scanner.capture.document_content import EXTRAS_KEY as PDF
 from scanner.evidence import PageCapture, PageKind
+from scanner.evidence.pdf import PdfFacts, pdf_not_analysed
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -27,43 +27,49 @@ from scanner.findings.registry import (
 )
 
 LAW = ("BITV 2.0 §3",)
-ANALYSED = collected(PDF)  # the PDF was downloaded and read
+ANALYSED = collected(PdfFacts.KIND)  # the PDF was downloaded and read
 
 
 def _declare(
+    check_id: str, severity: Severity, references: References, doc: CheckDoc
+) -> Callable[[Callable[[PdfFacts], Iterator[Finding]]], Callable]:
+    """Register a document check that judges the PDF facts of a document page."""
+
+    def register(judge: Callable[[PdfFacts], Iterator[Finding]]) -> Callable:
+        def run(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
+            facts = capture.evidence(PdfFacts)
+            return judge(facts) if facts is not None else iter(())
+
+        _document_check(check_id, severity, references, doc, ANALYSED)(run)
+        return judge
+
+    return register
+
+
+def _document_check(
     check_id: str,
     severity: Severity,
     references: References,
     doc: CheckDoc,
-    requires: Callable[[PageCapture], bool] | None = ANALYSED,
-) -> Callable[[Callable[[dict[str, Any]], Iterator[Finding]]], Callable]:
-    """Register a document check that judges the PDF facts of a document page."""
-
-    def register(judge: Callable[[dict[str, Any]], Iterator[Finding]]) -> Callable:
-        def run(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-            facts = capture.extras.get(PDF)
-            return judge(facts) if facts is not None else iter(())
-
-        check(
-            id=check_id,
-            family=Family.ACCESSIBILITY,
-            scope=Scope.PAGE,
-            severity=severity,
-            references=references,
-            doc=doc,
-            page_kinds=(PageKind.DOCUMENT,),
-            requires=requires,
-        )(run)
-        return judge
-
-    return register
+    requires: Callable[[PageCapture], bool] | None,
+) -> Callable:
+    return check(
+        id=check_id,
+        family=Family.ACCESSIBILITY,
+        scope=Scope.PAGE,
+        severity=severity,
+        references=references,
+        doc=doc,
+        page_kinds=(PageKind.DOCUMENT,),
+        requires=requires,
+    )
 
 
 def _finding(result: Result, de: str, en: str, subject: str, **evidence: Any) -> Finding:
     return Finding(result=result, message=Text(de=de, en=en), subject=subject, evidence=evidence)
 
 
-@_declare(
+@_document_check(
     "accessibility.pdf.not-tested",
     Severity.MODERATE,
     References(en301549=("10",), law=LAW),
@@ -89,14 +95,15 @@ def _finding(result: Result, de: str, en: str, subject: str, **evidence: Any) ->
     ),
     requires=None,
 )
-def pdf_not_tested(facts: dict[str, Any]) -> Iterator[Finding]:
-    if "error" in facts:
+def pdf_not_tested(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
+    failure = pdf_not_analysed(capture)
+    if failure is not None:
         yield _finding(
             Result.REVIEW,
-            f"Das PDF wurde nicht ausgewertet: {facts['error']}.",
-            f"The PDF was not analysed: {facts['error']}.",
+            f"Das PDF wurde nicht ausgewertet: {failure.error}.",
+            f"The PDF was not analysed: {failure.error}.",
             "pdf",
-            **facts,
+            **failure.as_evidence(),
         )
 
 
@@ -127,15 +134,15 @@ def pdf_not_tested(facts: dict[str, Any]) -> Iterator[Finding]:
         example="<< /Type /Catalog /Pages 2 0 R /MarkInfo << /Marked false >> >>  % no /StructTreeRoot",
     ),
 )
-def pdf_untagged(facts: dict[str, Any]) -> Iterator[Finding]:
-    if not (facts["marked"] and facts["struct_tree"]):
+def pdf_untagged(facts: PdfFacts) -> Iterator[Finding]:
+    if not facts.tagged:
         yield _finding(
             Result.FAIL,
             "Das PDF ist nicht getaggt.",
             "The PDF is not tagged.",
             "pdf:tags",
-            marked=facts["marked"],
-            struct_tree=facts["struct_tree"],
+            marked=facts.marked,
+            struct_tree=facts.struct_tree,
         )
 
 
@@ -162,8 +169,8 @@ def pdf_untagged(facts: dict[str, Any]) -> Iterator[Finding]:
         example="<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 5 0 R >>  % no /Lang",
     ),
 )
-def pdf_language(facts: dict[str, Any]) -> Iterator[Finding]:
-    if not facts["lang"]:
+def pdf_language(facts: PdfFacts) -> Iterator[Finding]:
+    if not facts.lang:
         yield _finding(
             Result.FAIL, "Das PDF gibt keine Sprache an.", "The PDF declares no language.", "pdf:lang"
         )
@@ -195,16 +202,16 @@ def pdf_language(facts: dict[str, Any]) -> Iterator[Finding]:
         example="<< /Title (Haushaltsplan 2026) >>  % no /ViewerPreferences << /DisplayDocTitle true >>",
     ),
 )
-def pdf_title(facts: dict[str, Any]) -> Iterator[Finding]:
-    if not facts["title"]:
+def pdf_title(facts: PdfFacts) -> Iterator[Finding]:
+    if not facts.title:
         yield _finding(Result.FAIL, "Das PDF hat keinen Titel.", "The PDF has no title.", "pdf:title")
-    elif not facts["display_doc_title"]:
+    elif not facts.display_doc_title:
         yield _finding(
             Result.FAIL,
             "Der Titel des PDFs wird nicht angezeigt (DisplayDocTitle fehlt).",
             "The PDF's title is not displayed (DisplayDocTitle missing).",
             "pdf:display-doc-title",
-            title=facts["title"],
+            title=facts.title,
         )
 
 
@@ -232,8 +239,8 @@ def pdf_title(facts: dict[str, Any]) -> Iterator[Finding]:
         "(no pdfuaid:part)",
     ),
 )
-def pdf_ua_identifier(facts: dict[str, Any]) -> Iterator[Finding]:
-    if not facts["pdfua_part"]:
+def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
+    if not facts.pdfua_part:
         yield _finding(
             Result.REVIEW,
             "Das PDF trägt keine PDF/UA-Kennung.",
@@ -269,15 +276,15 @@ def pdf_ua_identifier(facts: dict[str, Any]) -> Iterator[Finding]:
         example="<< /Type /StructElem /S /Figure /P 12 0 R /K 3 >>  % no /Alt, no /ActualText",
     ),
 )
-def pdf_figure_alt(facts: dict[str, Any]) -> Iterator[Finding]:
-    if facts["figures_without_alt"]:
+def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
+    if facts.figures_without_alt:
         yield _finding(
             Result.FAIL,
-            f"{facts['figures_without_alt']} von {facts['figures']} Abbildungen haben keinen Alternativtext.",
-            f"{facts['figures_without_alt']} of {facts['figures']} figures have no alternative text.",
+            f"{facts.figures_without_alt} von {facts.figures} Abbildungen haben keinen Alternativtext.",
+            f"{facts.figures_without_alt} of {facts.figures} figures have no alternative text.",
             "pdf:figures",
-            figures=facts["figures"],
-            figures_without_alt=facts["figures_without_alt"],
+            figures=facts.figures,
+            figures_without_alt=facts.figures_without_alt,
         )
 
 
@@ -308,16 +315,16 @@ def pdf_figure_alt(facts: dict[str, Any]) -> Iterator[Finding]:
         example="page 1: q 595 0 0 842 0 0 cm /Im0 Do Q  % one image, no BT … ET",
     ),
 )
-def pdf_no_text(facts: dict[str, Any]) -> Iterator[Finding]:
-    scanned = facts["image_pages_without_text"]
-    blank = [page for page in facts["pages_without_text"] if page not in scanned]
+def pdf_no_text(facts: PdfFacts) -> Iterator[Finding]:
+    scanned = facts.image_pages_without_text
+    blank = [page for page in facts.pages_without_text if page not in scanned]
     if scanned:
         yield _finding(
             Result.FAIL,
             f"{len(scanned)} Seite(n) zeigen nur ein Bild ohne Text (Scan): {_pages(scanned)}.",
             f"{len(scanned)} page(s) show only an image without text (scan): {_pages(scanned)}.",
             "pdf:scanned-pages",
-            pages=scanned[:50],
+            pages=list(scanned[:50]),
         )
     if blank:
         yield _finding(
@@ -355,18 +362,18 @@ def pdf_no_text(facts: dict[str, Any]) -> Iterator[Finding]:
         example="<< /Subtype /Link /A << /S /URI /URI (https://www.example.de/antrag) >> >>  % no /Contents",
     ),
 )
-def pdf_link_description(facts: dict[str, Any]) -> Iterator[Finding]:
-    if facts["links_without_contents"]:
+def pdf_link_description(facts: PdfFacts) -> Iterator[Finding]:
+    if facts.links_without_contents:
         yield _finding(
             Result.FAIL,
-            f"{facts['links_without_contents']} von {facts['links']} Links haben keine Beschreibung.",
-            f"{facts['links_without_contents']} of {facts['links']} links have no description.",
+            f"{facts.links_without_contents} von {facts.links} Links haben keine Beschreibung.",
+            f"{facts.links_without_contents} of {facts.links} links have no description.",
             "pdf:links",
-            links=facts["links"],
-            links_without_contents=facts["links_without_contents"],
+            links=facts.links,
+            links_without_contents=facts.links_without_contents,
         )
 
 
-def _pages(numbers: list[int]) -> str:
+def _pages(numbers: Sequence[int]) -> str:
     shown = ", ".join(str(number) for number in numbers[:10])
     return shown + (" …" if len(numbers) > 10 else "")

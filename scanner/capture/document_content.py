@@ -2,7 +2,8 @@
 
 Documents are recorded with HEAD (``scanner.crawl.documents``); a PDF within the size limit is then
 fetched once through the scan's NetClient and analysed off the event loop. A PDF that is too large,
-fails to download or cannot be read is recorded with the reason, never treated as analysed.
+fails to download or cannot be read is recorded with the reason (``PdfNotAnalysed``), never treated
+as analysed (``PdfFacts``; both in ``scanner.evidence.pdf``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any
 from scanner.capture.pdf_analysis import analyse_pdf
 from scanner.config.accessibility import AccessibilitySettings
 from scanner.crawl.documents import DocumentInfo
+from scanner.evidence.pdf import KIND, PdfFacts, PdfNotAnalysed
 from scanner.net.client import HttpFailure, NetClient
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
-EXTRAS_KEY = "pdf"
 
 
 def _is_pdf(info: DocumentInfo) -> bool:
@@ -28,26 +29,25 @@ def _is_pdf(info: DocumentInfo) -> bool:
 async def document_extras(
     client: NetClient, info: DocumentInfo, settings: AccessibilitySettings
 ) -> dict[str, Any]:
-    """``{"pdf": facts}`` for a PDF (or ``{"pdf": {"error": ...}}``); ``{}`` for other documents."""
+    """``{"pdf": evidence}`` for a PDF, as stored (JSON); ``{}`` for other documents."""
     if info.failure_class is not None or not _is_pdf(info) or settings.pdf_max_bytes == 0:
         return {}
-    limit = settings.pdf_max_bytes
+    return {KIND: (await _analyse(client, info, settings.pdf_max_bytes)).to_json()}
+
+
+async def _analyse(client: NetClient, info: DocumentInfo, limit: int) -> PdfFacts | PdfNotAnalysed:
     if info.size is not None and info.size > limit:
-        return {EXTRAS_KEY: _too_large(info.size, limit)}
+        return _too_large(info.size, limit)
     response = await client.fetch(info.final_url, max_bytes=limit)
     if isinstance(response, HttpFailure):
-        return {EXTRAS_KEY: {"error": f"download failed: {response.detail}", "kind": "download"}}
+        return PdfNotAnalysed(f"download failed: {response.detail}", "download")
     if response.status >= 400:
-        return {EXTRAS_KEY: {"error": f"download failed: HTTP {response.status}", "kind": "download"}}
+        return PdfNotAnalysed(f"download failed: HTTP {response.status}", "download")
     if response.truncated:
-        return {EXTRAS_KEY: _too_large(None, limit)}
-    return {EXTRAS_KEY: await asyncio.to_thread(analyse_pdf, response.body)}
+        return _too_large(None, limit)
+    return await asyncio.to_thread(analyse_pdf, response.body)
 
 
-def _too_large(size: int | None, limit: int) -> dict[str, Any]:
+def _too_large(size: int | None, limit: int) -> PdfNotAnalysed:
     stated = f"{size} bytes" if size is not None else "more"
-    return {
-        "error": f"larger than the limit of {limit} bytes ({stated})",
-        "kind": "too_large",
-        "limit": limit,
-    }
+    return PdfNotAnalysed(f"larger than the limit of {limit} bytes ({stated})", "too_large", limit)

@@ -3,32 +3,34 @@
 Tags and structure tree, document language, title and whether viewers show it, the PDF/UA
 identifier, figures with and without alternative text, link annotations with and without a
 description, pages without any text-showing operator (scans), encryption that blocks assistive
-technology. The checks in ``checks/accessibility/pdf.py`` judge these facts (EN 301 549 clause 10).
+technology (``scanner.evidence.pdf.PdfFacts``). The checks in ``checks/accessibility/pdf.py`` judge
+these facts (EN 301 549 clause 10).
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pikepdf
+
+from scanner.evidence.pdf import PdfFacts, PdfNotAnalysed
 
 MAX_STRUCT_NODES = 50_000  # structure elements visited at most: a huge tree must not stall the scan
 MAX_TEXT_PAGES = 300  # pages whose content streams are scanned for text
 TEXT_OPERATORS = ("Tj", "TJ", "'", '"')
 
 
-def analyse_pdf(data: bytes) -> dict[str, Any]:
+def analyse_pdf(data: bytes) -> PdfFacts | PdfNotAnalysed:
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             return _facts(pdf, len(data))
     except pikepdf.PasswordError:
-        return {"error": "the PDF needs a password to open", "kind": "password"}
+        return PdfNotAnalysed("the PDF needs a password to open", "password")
     except (pikepdf.PdfError, ValueError, RecursionError) as error:
-        return {"error": f"not a readable PDF: {str(error)[:300]}", "kind": "unreadable"}
+        return PdfNotAnalysed(f"not a readable PDF: {str(error)[:300]}", "unreadable")
 
 
-def _facts(pdf: pikepdf.Pdf, size: int) -> dict[str, Any]:
+def _facts(pdf: pikepdf.Pdf, size: int) -> PdfFacts:
     root = pdf.Root
     mark_info = root.get("/MarkInfo")
     marked = bool(mark_info is not None and mark_info.get("/Marked", False))
@@ -40,26 +42,26 @@ def _facts(pdf: pikepdf.Pdf, size: int) -> dict[str, Any]:
     figures = _figures(struct_root) if struct_root is not None else {"figures": 0, "without_alt": 0}
     links, links_without = _links(pdf)
     without_text, scanned = _pages_without_text(pdf)
-    return {
-        "bytes": size,
-        "pdf_version": pdf.pdf_version,
-        "pages": len(pdf.pages),
-        "marked": marked,
-        "struct_tree": struct_root is not None,
-        "lang": str(lang).strip() if lang is not None else None,
-        "title": info_title or metadata.get("dc:title") or None,
-        "display_doc_title": bool(viewer is not None and viewer.get("/DisplayDocTitle", False)),
-        "pdfua_part": metadata.get("pdfuaid:part"),
-        "figures": figures["figures"],
-        "figures_without_alt": figures["without_alt"],
-        "links": links,
-        "links_without_contents": links_without,
-        "pages_without_text": without_text,
-        "image_pages_without_text": scanned,
-        "text_pages_checked": min(len(pdf.pages), MAX_TEXT_PAGES),
-        "encrypted": pdf.is_encrypted,
-        "accessibility_permitted": bool(pdf.allow.accessibility) if pdf.is_encrypted else True,
-    }
+    return PdfFacts(
+        bytes=size,
+        pdf_version=pdf.pdf_version,
+        pages=len(pdf.pages),
+        marked=marked,
+        struct_tree=struct_root is not None,
+        lang=str(lang).strip() if lang is not None else None,
+        title=info_title or metadata.get("dc:title") or None,
+        display_doc_title=bool(viewer is not None and viewer.get("/DisplayDocTitle", False)),
+        pdfua_part=metadata.get("pdfuaid:part"),
+        figures=figures["figures"],
+        figures_without_alt=figures["without_alt"],
+        links=links,
+        links_without_contents=links_without,
+        pages_without_text=tuple(without_text),
+        image_pages_without_text=tuple(scanned),
+        text_pages_checked=min(len(pdf.pages), MAX_TEXT_PAGES),
+        encrypted=pdf.is_encrypted,
+        accessibility_permitted=bool(pdf.allow.accessibility) if pdf.is_encrypted else True,
+    )
 
 
 def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:

@@ -67,12 +67,6 @@ class FrameRecord:
     ancestry: list[str] = field(default_factory=list)  # positional path, as getFrameContexts gives it
     child_selectors: dict[str, Any] = field(default_factory=dict)  # child ancestry -> target selector
 
-    def as_dict(self) -> dict[str, Any]:
-        record = {"path": self.path, "url": self.url, "tested": self.tested}
-        if self.reason:
-            record["reason"] = self.reason
-        return record
-
 
 @dataclass
 class AxeRun:

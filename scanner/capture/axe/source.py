@@ -33,6 +33,10 @@ WCAG_TAGS: dict[str, tuple[str, ...]] = {
 BEST_PRACTICE_TAG = "best-practice"
 WCAG_VERSIONS = tuple(WCAG_TAGS)
 DEFAULT_WCAG_VERSION = "2.1"
+# Rules axe keeps disabled by default that the WCAG 2.2 target switches on: target-size is the
+# one automated rule for a new WCAG 2.2 criterion (2.5.8).
+ENABLED_FOR = {"2.2": ("target-size",)}
+SKIPPED_TAGS = frozenset({"experimental", "deprecated"})
 
 
 class AxeSourceError(ValueError):
@@ -52,6 +56,28 @@ class AxeSource:
 
 def run_tags(wcag_version: str) -> tuple[str, ...]:
     return (*WCAG_TAGS[wcag_version], BEST_PRACTICE_TAG)
+
+
+def runs_rule(rule: dict[str, Any], wcag_version: str) -> bool:
+    """Whether a scan with this WCAG target runs the rule (experimental and deprecated rules never).
+
+    ``rule`` as axe lists it (``scanner.capture.axe.rules.list_rules``): id, tags, enabled.
+    """
+    tags = set(rule["tags"])
+    wanted = set(WCAG_TAGS[wcag_version]) | {BEST_PRACTICE_TAG}
+    if not tags & wanted or tags & SKIPPED_TAGS:
+        return False
+    return bool(rule.get("enabled", True)) or rule["id"] in ENABLED_FOR.get(wcag_version, ())
+
+
+def enabled_rule_ids(rules: list[dict[str, Any]], wcag_version: str) -> list[str]:
+    return [rule["id"] for rule in rules if runs_rule(rule, wcag_version)]
+
+
+def ruleset_hash(rules: list[dict[str, Any]], wcag_version: str) -> str:
+    """sha256 over the ids and tags of the rules a scan runs: changes when axe's rules change."""
+    chosen = [[rule["id"], sorted(rule["tags"])] for rule in rules if runs_rule(rule, wcag_version)]
+    return hashlib.sha256(json.dumps(chosen, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def axe_version_of(text: str) -> str | None:

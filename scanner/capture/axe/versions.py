@@ -7,8 +7,14 @@ from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 
-from scanner.capture.axe.rules import enabled_rule_ids, list_rules, ruleset_hash
-from scanner.capture.axe.source import load_axe_source, locale_record, run_tags
+from scanner.capture.axe.rules import list_rules
+from scanner.capture.axe.source import (
+    enabled_rule_ids,
+    load_axe_source,
+    locale_record,
+    ruleset_hash,
+    run_tags,
+)
 from scanner.capture.browser import ScanBrowser
 from scanner.config.targets import TargetConfig
 

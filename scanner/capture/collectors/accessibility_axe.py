@@ -1,9 +1,9 @@
 """Page collector "axe": axe-core in every frame of the page, kept compact for storage.
 
-Everything axe says is kept: violations and incomplete results with their nodes (selector, frame
-path, snippet, German summary), and per rule the number of violating, incomplete and passing nodes
-and whether it was inapplicable, so the report can show what was covered. The checks in
-``checks/accessibility/axe_rules.py`` turn this into findings.
+Everything axe says is kept (``scanner.evidence.axe.AxeEvidence``): violations and incomplete
+results with their nodes (selector, frame path, snippet, German summary), and per rule the number
+of violating, incomplete and passing nodes and whether it was inapplicable, so the report can show
+what was covered. The checks in ``checks/accessibility/axe_rules.py`` turn this into findings.
 """
 
 from __future__ import annotations
@@ -14,23 +14,21 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from scanner.capture.axe.rules import ENABLED_FOR
 from scanner.capture.axe.runner import AxeOptions, AxeRun, run_axe
-from scanner.capture.axe.source import load_axe_source, run_tags
+from scanner.capture.axe.source import ENABLED_FOR, load_axe_source, run_tags
 from scanner.capture.collectors import PageCollector
 from scanner.config.accessibility import AccessibilitySettings
 from scanner.config.targets import TargetConfig
 from scanner.evidence import PageCapture, Scenario
+from scanner.evidence.axe import OUTCOMES, AxeEvidence, AxeFrame, AxeNode, AxeRuleResult, RuleCounts
 
-NAME = "axe"
 MAX_NODES_PER_RULE = 50  # per page; the count of all nodes is kept beside them
 MAX_SNIPPET = 400
-OUTCOMES = ("violations", "incomplete", "passes", "inapplicable")
 
 
 @dataclass
 class AxeCollector(PageCollector):
-    name: str = NAME
+    name: str = AxeEvidence.KIND
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     settings: AccessibilitySettings = field(default_factory=AccessibilitySettings)
 
@@ -45,7 +43,7 @@ class AxeCollector(PageCollector):
     async def prepare(self, context: BrowserContext, page: Page) -> None:
         return None
 
-    async def collect(self, page: Page, capture: PageCapture) -> dict[str, Any]:
+    async def collect(self, page: Page, capture: PageCapture) -> AxeEvidence:
         source = load_axe_source(self.settings.axe_script)
         version = self.settings.wcag_version
         options = AxeOptions(run_tags(version), self.settings.axe_frame_timeout, ENABLED_FOR.get(version, ()))
@@ -53,7 +51,7 @@ class AxeCollector(PageCollector):
         return summarise(run, source.version, version, options.tags)
 
 
-def summarise(run: AxeRun, axe_version: str, wcag_version: str, tags: tuple[str, ...]) -> dict[str, Any]:
+def summarise(run: AxeRun, axe_version: str, wcag_version: str, tags: tuple[str, ...]) -> AxeEvidence:
     results = run.results
     frame_urls = {json.dumps(frame.path): frame.url for frame in run.frames}
     counts: dict[str, dict[str, int]] = {}
@@ -61,41 +59,43 @@ def summarise(run: AxeRun, axe_version: str, wcag_version: str, tags: tuple[str,
         for rule in results.get(outcome, []):
             nodes = len(rule.get("nodes", [])) if outcome != "inapplicable" else 1
             counts.setdefault(rule["id"], dict.fromkeys(OUTCOMES, 0))[outcome] += nodes
-    return {
-        "axe_version": axe_version,
-        "wcag_version": wcag_version,
-        "tags": list(tags),
-        "duration_ms": round(run.duration_ms),
-        "frames": [frame.as_dict() for frame in run.frames],
-        "rules": counts,
-        "violations": [_rule(rule, frame_urls) for rule in results.get("violations", [])],
-        "incomplete": [_rule(rule, frame_urls) for rule in results.get("incomplete", [])],
-    }
+    return AxeEvidence(
+        axe_version=axe_version,
+        wcag_version=wcag_version,
+        tags=tags,
+        duration_ms=round(run.duration_ms),
+        frames=tuple(
+            AxeFrame(tuple(frame.path), frame.url, frame.tested, frame.reason) for frame in run.frames
+        ),
+        rules={rule_id: RuleCounts(**outcomes) for rule_id, outcomes in counts.items()},
+        violations=tuple(_rule(rule, frame_urls) for rule in results.get("violations", [])),
+        incomplete=tuple(_rule(rule, frame_urls) for rule in results.get("incomplete", [])),
+    )
 
 
-def _rule(rule: dict[str, Any], frame_urls: dict[str, str]) -> dict[str, Any]:
+def _rule(rule: dict[str, Any], frame_urls: dict[str, str]) -> AxeRuleResult:
     nodes = rule.get("nodes", [])
-    return {
-        "id": rule["id"],
-        "impact": rule.get("impact"),
-        "help": rule.get("help", ""),  # German (axe locale de)
-        "nodes": [_node(node, frame_urls) for node in nodes[:MAX_NODES_PER_RULE]],
-        "node_count": len(nodes),
-    }
+    return AxeRuleResult(
+        id=rule["id"],
+        impact=rule.get("impact"),
+        help=rule.get("help", ""),  # German (axe locale de)
+        nodes=tuple(_node(node, frame_urls) for node in nodes[:MAX_NODES_PER_RULE]),
+        node_count=len(nodes),
+    )
 
 
-def _node(node: dict[str, Any], frame_urls: dict[str, str]) -> dict[str, Any]:
+def _node(node: dict[str, Any], frame_urls: dict[str, str]) -> AxeNode:
     target = node.get("target") or []
     frame_path = target[:-1]
-    return {
-        "target": target,
-        "frame_path": frame_path,
-        "frame_url": frame_urls.get(json.dumps(frame_path)),
-        "html": (node.get("html") or "")[:MAX_SNIPPET],
-        "impact": node.get("impact"),
-        "summary": node.get("failureSummary") or _messages(node),
-        "data": _check_data(node),
-    }
+    return AxeNode(
+        target=tuple(target),
+        frame_path=tuple(frame_path),
+        frame_url=frame_urls.get(json.dumps(frame_path)),
+        html=(node.get("html") or "")[:MAX_SNIPPET],
+        impact=node.get("impact"),
+        summary=node.get("failureSummary") or _messages(node),
+        data=_check_data(node),
+    )
 
 
 def _messages(node: dict[str, Any]) -> str:

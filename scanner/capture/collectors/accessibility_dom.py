@@ -1,5 +1,7 @@
 """Page collector "a11y-dom": what axe does not look at, read cheaply from the settled top document.
 
+Its evidence is ``scanner.evidence.accessibility_dom.DomEvidence``:
+
 - links with their (approximate) accessible name, for generic link texts and document links;
 - audio and video elements: tracks, autoplay, whether they are playing, muted, with controls;
 - shadow roots attached in "closed" mode: axe cannot see inside them. An init script wraps
@@ -10,15 +12,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
 from scanner.capture.collectors import PageCollector
 from scanner.crawl.urls import DOCUMENT_EXTENSIONS
 from scanner.evidence import PageCapture, Scenario
+from scanner.evidence.accessibility_dom import DomEvidence
 
-NAME = "a11y-dom"
 MAX_LINKS = 2000
 SHORT_NAME = 40  # characters: longer link names are never "generic"
 # the crawler's document extensions; ";jsessionid=..." may follow the file name
@@ -97,12 +98,12 @@ _READ = """([maxLinks, shortName, documentHref]) => {
 
 @dataclass(frozen=True)
 class DomCollector(PageCollector):
-    name: str = NAME
+    name: str = DomEvidence.KIND
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     time_allowance: float = 10.0
 
     async def prepare(self, context: BrowserContext, page: Page) -> None:
         await page.add_init_script(_CLOSED_SHADOW_HOOK)
 
-    async def collect(self, page: Page, capture: PageCapture) -> dict[str, Any]:
-        return await page.evaluate(_READ, [MAX_LINKS, SHORT_NAME, DOCUMENT_HREF])
+    async def collect(self, page: Page, capture: PageCapture) -> DomEvidence:
+        return DomEvidence.from_fields(await page.evaluate(_READ, [MAX_LINKS, SHORT_NAME, DOCUMENT_HREF]))

@@ -1,5 +1,7 @@
 """Page collector "keyboard-reflow": a keyboard walk, the skip link and reflow at 320 CSS px.
 
+Its evidence is ``scanner.evidence.interaction.InteractionEvidence``.
+
 These need interaction, which axe does not do, and cost about a second per page, so they run only
 on a sample: the first ``interaction_pages`` pages a scan visits (the homepage first). Other pages
 get no entry, and the checks reading it do not count them as evaluated.
@@ -25,11 +27,17 @@ from scanner.capture.collectors import PageCollector
 from scanner.capture.collectors.accessibility_dom import SELECTOR_JS
 from scanner.config.targets import TargetConfig
 from scanner.evidence import PageCapture, Scenario
+from scanner.evidence.interaction import (
+    FocusStop,
+    InteractionDurations,
+    InteractionEvidence,
+    KeyboardWalk,
+    Reflow,
+)
+from scanner.evidence.records import from_plain
 
-NAME = "keyboard-reflow"
 MAX_TABS = 40
 STUCK_AFTER = 12  # Tab presses that leave focus on the same element (or inside it) before we call it stuck
-SKIP_LINK_STOPS = 3  # a skip link must be among the first focus stops to be of use
 REFLOW_WIDTH = 320  # CSS px (WCAG 1.4.10)
 REFLOW_HEIGHT = 640
 STYLE_PROPERTIES = (
@@ -129,7 +137,7 @@ _RESET = """() => {
 
 @dataclass
 class InteractionCollector(PageCollector):
-    name: str = NAME
+    name: str = InteractionEvidence.KIND
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})
     time_allowance: float = 30.0
     sample_size: int = 10
@@ -141,7 +149,7 @@ class InteractionCollector(PageCollector):
     async def prepare(self, context: BrowserContext, page: Page) -> None:
         return None
 
-    async def collect(self, page: Page, capture: PageCapture) -> dict[str, Any] | None:
+    async def collect(self, page: Page, capture: PageCapture) -> InteractionEvidence | None:
         if len(self.sampled) >= self.sample_size:
             return None
         self.sampled.append(capture.final_url)
@@ -152,14 +160,14 @@ class InteractionCollector(PageCollector):
             reflow = await reflow_at(page, REFLOW_WIDTH)
         finally:
             await page.evaluate(_RESET)
-        durations = {
-            "keyboard": round((walked - started) * 1000),
-            "reflow": round((time.monotonic() - walked) * 1000),
-        }
-        return {"keyboard": keyboard, "reflow": reflow, "duration_ms": durations}
+        durations = InteractionDurations(
+            keyboard=round((walked - started) * 1000),
+            reflow=round((time.monotonic() - walked) * 1000),
+        )
+        return InteractionEvidence(keyboard, reflow, durations)
 
 
-async def keyboard_walk(page: Page) -> dict[str, Any]:
+async def keyboard_walk(page: Page) -> KeyboardWalk:
     await page.evaluate(_RESET)
     script = _FOCUS_STOP.replace("SELECTOR", SELECTOR_JS)
     stops: list[dict[str, Any]] = []
@@ -195,15 +203,15 @@ async def keyboard_walk(page: Page) -> dict[str, Any]:
     )
     for stop, style in zip(elements, unfocused, strict=True):
         stop["unfocused_style"] = style
-    return {"max_tabs": MAX_TABS, "ending": ending, "cycle_start": cycle_start, "stops": stops}
+    return KeyboardWalk(MAX_TABS, ending, cycle_start, tuple(from_plain(FocusStop, stop) for stop in stops))
 
 
-async def reflow_at(page: Page, width: int) -> dict[str, Any]:
+async def reflow_at(page: Page, width: int) -> Reflow:
     original = page.viewport_size
     await page.set_viewport_size({"width": width, "height": REFLOW_HEIGHT})
     try:
         await page.wait_for_timeout(150)  # resize handlers of the page
-        return await page.evaluate(_REFLOW.replace("SELECTOR", SELECTOR_JS), width)
+        return from_plain(Reflow, await page.evaluate(_REFLOW.replace("SELECTOR", SELECTOR_JS), width))
     finally:
         if original:
             await page.set_viewport_size(original)
