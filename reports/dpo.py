@@ -5,6 +5,10 @@ which it appeared, the cookies and storage it caused, when govscan first saw it 
 and an example request (query values hashed) with its initiator. Above it, the consent banner as
 answered in the "rejected" visit (with its screenshot) and a before / after-reject / after-accept
 comparison over the pages visited in all three scenarios.
+
+Vendors are those the registry named when the scan stored its rows (``checks/privacy/attribution.py``),
+so a later registry does not rewrite an old report; scans stored before that are attributed with
+today's registry.
 """
 
 from __future__ import annotations
@@ -17,9 +21,19 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from checks.privacy.vendors import CATEGORIES, Vendor, vendor_registry
+from checks.privacy.attribution import (
+    cookie_setter_urls,
+    cookie_source,
+    request_attribution,
+    source_attribution,
+    storage_source,
+    storage_writer_scripts,
+)
+from checks.privacy.vendors import CATEGORIES, VendorRegistry, vendor_registry
 from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import Scenario
+from scanner.evidence.consent import consent_of
+from scanner.evidence.privacy import privacy_of
 from scanner.store.db import session
 from scanner.store.models import Cookie, Page, Request, Scan, StorageItem
 
@@ -179,7 +193,7 @@ def build_dpo_view(engine: Engine, scan_id: int, language: str = "de") -> DpoVie
     by_url: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for request in requests:
         page = pages[request.page_id]
-        vendor = registry.lookup_url(request.url)
+        vendor = (request.vendor or request_attribution(request.url, request.host, registry))["vendor"]
         row = rows.get(_key(vendor, request.host)) or rows.setdefault(
             _key(vendor, request.host), _vendor_row(vendor, request.host, texts)
         )
@@ -202,7 +216,7 @@ def build_dpo_view(engine: Engine, scan_id: int, language: str = "de") -> DpoVie
     vendors = sorted(rows.values(), key=lambda row: (-len(row.pages), row.name))
     return DpoView(
         labels=texts,
-        intro=texts["intro"].format(registry=registry.version),
+        intro=texts["intro"].format(registry=_registry_version(scan, registry)),
         consent=consent,
         screenshot=f"data:image/jpeg;base64,{screenshot}" if screenshot else None,
         screenshot_alt=texts["screenshot_alt"].format(page=screenshot_page or ""),
@@ -231,54 +245,54 @@ def _compare(
     return result
 
 
-def _key(vendor: Vendor | None, host: str) -> str:
-    return vendor.id if vendor else host
+def _registry_version(scan: Scan, registry: VendorRegistry) -> str:
+    """The registry version the scan recorded (engine_versions); today's for scans without one."""
+    recorded = (scan.engine_versions or {}).get("vendor_registry") or {}
+    return recorded.get("version") or registry.version
 
 
-def _vendor_row(vendor: Vendor | None, host: str, texts: dict) -> VendorRow:
+def _key(vendor: dict[str, Any] | None, host: str) -> str:
+    return vendor["id"] if vendor else host
+
+
+def _vendor_row(vendor: dict[str, Any] | None, host: str, texts: dict) -> VendorRow:
+    """A row from a stored vendor record (``Vendor.summary()``), or for a host the registry did not know."""
     if vendor is None:
         return VendorRow(host, host, texts["unknown_vendor"], "?", texts["unknown"], texts["unknown"])
-    region = texts["eea"] if vendor.eea else texts["third_country"]
-    category = CATEGORIES[vendor.category][0 if texts is LABELS["de"] else 1]
+    region = texts["eea"] if vendor["eea"] else texts["third_country"]
+    names = CATEGORIES.get(vendor["category"], (vendor["category"],) * 2)
     return VendorRow(
-        key=vendor.id,
-        name=vendor.name,
-        company=vendor.company,
-        country=f"{vendor.country} ({region})",
-        dpf=f"{texts['dpf'][vendor.dpf]} ({vendor.dpf_checked.isoformat()})",
-        category=category,
+        key=vendor["id"],
+        name=vendor["name"],
+        company=vendor["company"],
+        country=f"{vendor['country']} ({region})",
+        dpf=f"{texts['dpf'].get(vendor['dpf'], vendor['dpf'])} ({vendor['dpf_checked']})",
+        category=names[0 if texts is LABELS["de"] else 1],
     )
 
 
 def _attribute_device_storage(rows, pages, cookies, storage, first_party, registry) -> None:
     """Cookies by their setter (from the privacy collector) or their domain; storage by writer or origin."""
-    setters: dict[tuple[int, str, str], str] = {}
-    writers: dict[tuple[int, str, str], str] = {}
-    for page in pages.values():
-        privacy = (page.extras or {}).get("privacy") or {}
-        for entry in privacy.get("cookie_setters") or []:
-            if entry.get("setter") and entry["setter"].get("url"):
-                setters[(page.id, entry["name"], entry["domain"])] = entry["setter"]["url"]
-        for entry in privacy.get("storage_writers") or []:
-            if entry.get("script"):
-                writers[(page.id, entry["origin"], entry["key"])] = entry["script"]
+    evidence = {page_id: privacy_of(page.extras or {}) for page_id, page in pages.items()}
+    setters = {page_id: cookie_setter_urls(found) for page_id, found in evidence.items()}
+    writers = {page_id: storage_writer_scripts(found) for page_id, found in evidence.items()}
     for cookie in cookies:
-        source = (
-            setters.get((cookie.page_id, cookie.name, cookie.domain))
-            or f"https://{cookie.domain.lstrip('.')}/"
+        stored = cookie.vendor or source_attribution(
+            cookie_source(setters[cookie.page_id].get((cookie.name, cookie.domain)), cookie.domain), registry
         )
-        _attach(rows, registry, first_party, source, f"Cookie {cookie.name} ({cookie.domain})")
+        _attach(rows, first_party, stored, f"Cookie {cookie.name} ({cookie.domain})")
     for item in storage:
-        source = writers.get((item.page_id, item.origin, item.key)) or item.origin + "/"
-        _attach(rows, registry, first_party, source, f"{item.kind}Storage {item.key} ({item.origin})")
+        stored = item.vendor or source_attribution(
+            storage_source(writers[item.page_id].get((item.origin, item.key)), item.origin), registry
+        )
+        _attach(rows, first_party, stored, f"{item.kind}Storage {item.key} ({item.origin})")
 
 
-def _attach(
-    rows: dict[str, VendorRow], registry, first_party: FirstPartySet, source: str, label: str
-) -> None:
+def _attach(rows: dict[str, VendorRow], first_party: FirstPartySet, stored: dict, label: str) -> None:
+    """Add a cookie or storage entry to its vendor's row (``stored``: source URL and vendor record)."""
+    source, vendor = stored["source"], stored["vendor"]
     if not first_party.is_third_party_url(source):
         return
-    vendor = registry.lookup_url(source)
     host = source.split("/")[2] if "//" in source else source
     row = rows.get(_key(vendor, host))
     if row is not None:
@@ -288,8 +302,8 @@ def _attach(
 def _consent_rows(pages: dict[int, Page], texts: dict) -> tuple[list[ConsentRow], str | None, str | None]:
     rows, screenshot, screenshot_page = [], None, None
     for page in sorted(pages.values(), key=lambda item: (item.depth, item.url, item.scenario)):
-        record = (page.extras or {}).get("consent")
-        if not record or "state" not in record:
+        record = consent_of(page.extras or {})
+        if record is None or "state" not in record.written:
             continue
         reject = record.get("reject_on_first_layer")
         rows.append(
@@ -298,28 +312,27 @@ def _consent_rows(pages: dict[int, Page], texts: dict) -> tuple[list[ConsentRow]
                 scenario=texts["scenario"].get(page.scenario, page.scenario),
                 method=record.get("method") or "–",
                 cmp=record.get("cmp") or "–",
-                state=texts["states"].get(record["state"], record["state"]),
+                state=texts["states"].get(record.state, record.state),
                 reject_first_layer=texts["unknown"] if reject is None else texts["yes" if reject else "no"],
             )
         )
-        if screenshot is None and record.get("banner_screenshot"):
-            screenshot, screenshot_page = record["banner_screenshot"], page.url
+        if screenshot is None and record.banner_screenshot:
+            screenshot, screenshot_page = record.banner_screenshot, page.url
     return rows, screenshot, screenshot_page
 
 
-def _first_seen(db, scan: Scan, registry) -> dict[str, str]:
+def _first_seen(db, scan: Scan, registry: VendorRegistry) -> dict[str, str]:
     """Vendor key -> date of the first scan of this target in which it was contacted."""
     found = db.exec(
-        select(Request.host, Scan.started_at)
+        select(Request.host, Request.vendor, Scan.started_at)
         .join(Page, Page.id == Request.page_id)
         .join(Scan, Scan.id == Page.scan_id)
         .where(Scan.target_id == scan.target_id, Request.third_party == True)  # noqa: E712
         .distinct()
     ).all()
     earliest: dict[str, datetime] = {}
-    for host, started in found:
-        vendor = registry.lookup_host(host)
-        key = _key(vendor, host)
+    for host, stored, started in found:
+        key = (stored or request_attribution("", host, registry))["host_key"]
         if key not in earliest or started < earliest[key]:
             earliest[key] = started
     return {key: started.date().isoformat() for key, started in earliest.items()}

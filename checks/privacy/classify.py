@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from checks.privacy.vendors import Vendor, vendor_registry
 from scanner.evidence import CookieRecord, PageCapture, RequestRecord
+from scanner.evidence.privacy import PrivacyEvidence
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import CheckContext
 
@@ -92,5 +93,6 @@ def cookie_lifetime(cookie: CookieRecord, setter: dict | None, now: float | None
 
 def cookie_setters(capture: PageCapture) -> dict[tuple[str, str], dict]:
     """(name, domain) -> setter record from the privacy collector (empty when it did not run)."""
-    entries = (capture.extras.get("privacy") or {}).get("cookie_setters") or []
-    return {(entry["name"], entry["domain"]): entry.get("setter") for entry in entries}
+    evidence = capture.evidence(PrivacyEvidence)
+    entries = evidence.cookie_setters if evidence else ()
+    return {(entry.name, entry.domain): entry.setter.as_dict() if entry.setter else None for entry in entries}

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from checks.privacy.classify import vendors_of_hosts
 from checks.privacy.vendors import Vendor
-from scanner.capture.collectors.consent import is_known_consent
 from scanner.evidence import PageCapture, Scenario
+from scanner.evidence.consent import ConsentEvidence
+from scanner.evidence.privacy import PrivacyEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -31,7 +32,8 @@ MAX_PAGES_IN_EVIDENCE = 20
 
 
 def _hosts(capture: PageCapture) -> list[str]:
-    return (capture.extras.get("privacy") or {}).get("hosts") or []
+    evidence = capture.evidence(PrivacyEvidence)
+    return list(evidence.hosts) if evidence else []
 
 
 def third_party_vendors(capture: PageCapture, context: CheckContext) -> dict[str, Vendor | None]:
@@ -94,7 +96,7 @@ def consent_gates_nothing(site: SiteEvidence, context: CheckContext) -> Iterator
         }
         if not after_reject or after_accept - after_reject:
             continue  # nothing to gate, or "accept" adds trackers: the banner does something
-        known = is_known_consent(rejected.extras) and is_known_consent(accepted.extras)
+        known = _known_consent(rejected) and _known_consent(accepted)
         yield Finding(
             result=Result.FAIL if known else Result.REVIEW,
             message=Text(
@@ -115,8 +117,13 @@ def consent_gates_nothing(site: SiteEvidence, context: CheckContext) -> Iterator
 
 
 def _consent_summary(capture: PageCapture) -> dict:
-    record = capture.extras.get("consent") or {}
+    record = capture.evidence(ConsentEvidence) or ConsentEvidence()
     return {key: record.get(key) for key in ("method", "cmp", "state", "banner_shown_again")}
+
+
+def _known_consent(capture: PageCapture) -> bool:
+    record = capture.evidence(ConsentEvidence)
+    return record is not None and record.is_known
 
 
 @check(

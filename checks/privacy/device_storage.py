@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from checks.privacy.classify import ONE_DAY, cookie_lifetime, cookie_setters, entropy, looks_like_identifier
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
+from scanner.evidence.privacy import PrivacyEvidence
 from scanner.evidence.redact import short_hash
 from scanner.findings.registry import (
     CheckContext,
@@ -137,10 +138,9 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
     ),
 )
 def identifier_storage_before_consent(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    writers = {
-        (item["origin"], item["kind"], item["key"]): item.get("script")
-        for item in (capture.extras.get("privacy") or {}).get("storage_writers") or []
-    }
+    evidence = capture.evidence(PrivacyEvidence)
+    entries = evidence.storage_writers if evidence else ()
+    writers = {(item.origin, item.kind, item.key): item.script for item in entries}
     for item in sorted(capture.storage, key=lambda record: (record.origin, record.kind, record.key)):
         if not looks_like_identifier(item.value):
             continue

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
+from scanner.evidence.privacy import PrivacyEvidence
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import (
     CheckContext,
@@ -65,11 +66,11 @@ from scanner.findings.registry import (
     ),
 )
 def canvas_fingerprinting(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    reads = (capture.extras.get("privacy") or {}).get("canvas_reads") or []
+    evidence = capture.evidence(PrivacyEvidence)
     by_script: dict[str, list[dict]] = {}
-    for read in reads:
-        if read.get("fingerprint_like"):
-            by_script.setdefault(read.get("script") or "?", []).append(read)
+    for read in evidence.canvas_reads if evidence else ():
+        if read.fingerprint_like:
+            by_script.setdefault(read.script or "?", []).append(read.as_dict())
     for script, found in sorted(by_script.items()):
         vendor = vendor_registry().lookup_url(script) if script != "?" else None
         yield Finding(

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from checks.privacy.classify import VendorRequests, requests_evidence, third_party_by_vendor
 from checks.privacy.filter_lists import filter_match
-from scanner.capture.collectors.consent import is_known_consent
 from scanner.evidence import PageCapture, RequestRecord, Scenario
+from scanner.evidence.consent import ConsentEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -160,8 +160,8 @@ def tracker_before_consent(capture: PageCapture, context: CheckContext) -> Itera
     ),
 )
 def tracking_after_reject(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    known = is_known_consent(capture.extras)
-    consent = capture.extras.get("consent") or {}
+    consent = capture.evidence(ConsentEvidence) or ConsentEvidence()
+    known = consent.is_known
     for group, reasons in _tracking(capture, context):
         if known:
             text = Text(

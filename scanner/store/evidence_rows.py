@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from sqlmodel import Session
 
+from checks.privacy.attribution import cookie_attributions, request_attribution, storage_attributions
 from scanner.crawl.scope import FirstPartySet
 from scanner.crawl.urls import url_key
 from scanner.evidence import PageCapture
@@ -112,13 +113,15 @@ def _requests(page_id: int, capture: PageCapture, first_party: FirstPartySet) ->
     rows = []
     for request in capture.requests:
         initiator = request.initiator
+        url = redact_url(request.url)
+        third_party = first_party.is_third_party_url(request.url)
         rows.append(
             Request(
                 page_id=page_id,
-                url=redact_url(request.url),
+                url=url,
                 host=request.host,
                 registrable_domain=registrable_domain(request.host) if request.host else "",
-                third_party=first_party.is_third_party_url(request.url),
+                third_party=third_party,
                 method=request.method,
                 resource_type=request.resource_type,
                 frame_url=redact_url(request.frame_url) if request.frame_url else None,
@@ -131,6 +134,7 @@ def _requests(page_id: int, capture: PageCapture, first_party: FirstPartySet) ->
                 remote_address=request.remote_address,
                 failure=request.failure,
                 started_ms=request.started_ms,
+                vendor=request_attribution(url, request.host) if third_party else None,
             )
         )
     return rows
@@ -151,8 +155,9 @@ def _cookies(page_id: int, capture: PageCapture, first_party: FirstPartySet) -> 
             third_party=not first_party.contains_host(cookie.domain.lstrip(".")),
             value_hash=short_hash(cookie.value),
             value_length=len(cookie.value),
+            vendor=vendor,
         )
-        for cookie in capture.cookies
+        for cookie, vendor in zip(capture.cookies, cookie_attributions(capture), strict=True)
     ]
 
 
@@ -165,6 +170,7 @@ def _storage(page_id: int, capture: PageCapture) -> list[StorageItem]:
             key=item.key,
             value_hash=short_hash(item.value),
             value_length=len(item.value),
+            vendor=vendor,
         )
-        for item in capture.storage
+        for item, vendor in zip(capture.storage, storage_attributions(capture), strict=True)
     ]

@@ -142,6 +142,8 @@ class Request(SQLModel, table=True):
     remote_address: str | None = None
     failure: str | None = None
     started_ms: float | None = None
+    # the vendor registry's attribution at scan time (checks/privacy/attribution.py); NULL before 0005
+    vendor: dict[str, Any] | None = json_column(nullable=True)
 
 
 class Cookie(SQLModel, table=True):
@@ -158,6 +160,7 @@ class Cookie(SQLModel, table=True):
     third_party: bool = False
     value_hash: str
     value_length: int
+    vendor: dict[str, Any] | None = json_column(nullable=True)  # as on Request
 
 
 class StorageItem(SQLModel, table=True):
@@ -168,6 +171,7 @@ class StorageItem(SQLModel, table=True):
     key: str = Field(sa_column=Column(Text, nullable=False))
     value_hash: str
     value_length: int
+    vendor: dict[str, Any] | None = json_column(nullable=True)  # as on Request
 
 
 class Finding(SQLModel, table=True):

@@ -35,9 +35,11 @@ from scanner.capture.collectors import PageCollector
 from scanner.capture.collectors.consent_buttons import ConsentButton, find_consent_buttons
 from scanner.config.consent import ConsentSettings
 from scanner.evidence import PageCapture, Scenario
+from scanner.evidence.consent import COLLECTOR, KNOWN_STATES, ConsentEvidence, is_known_consent
+
+__all__ = ["AUTOCONSENT_VERSION", "ConsentCollector", "is_known_consent"]
 
 ACTION_TIMEOUT = 8.0  # seconds for autoconsent to finish opting out or in
-KNOWN_STATES = frozenset({"answered", "preset"})
 AUTOCONSENT_CONFIG = {
     "enabled": True,
     "autoAction": None,  # we decide when to act: after the banner screenshot
@@ -111,7 +113,7 @@ class _Visit:
 
 
 class ConsentCollector(PageCollector):
-    name = "consent"
+    name = COLLECTOR
     scenarios = frozenset({Scenario.REJECTED, Scenario.ACCEPTED})
     time_allowance = 5.0
     before_visit_allowance = ACTION_TIMEOUT + 30.0
@@ -222,22 +224,18 @@ class ConsentCollector(PageCollector):
         if "state" not in record:
             record.update(method=None, state="failed" if record.get("banner_found") else "no-banner")
 
-    async def collect(self, page: Page, capture: PageCapture) -> dict[str, Any]:
+    async def collect(self, page: Page, capture: PageCapture) -> ConsentEvidence | dict[str, Any]:
         visit = self._visits.pop(page.context, None)
         if visit is None:
             return {"error": "the consent step did not run"}
         buttons = await find_consent_buttons(page)
-        return {
-            **visit.record,
-            "known_state": visit.record.get("state") in KNOWN_STATES,
-            "banner_shown_again": visit.popup is not None or bool(buttons),
-        }
-
-
-def is_known_consent(extras: dict[str, Any]) -> bool:
-    """Whether a scenario capture's consent record shows a known reject/accept (never a guess)."""
-    record = extras.get("consent") or {}
-    return bool(record.get("known_state")) and not record.get("banner_shown_again")
+        return ConsentEvidence.from_fields(
+            {
+                **visit.record,
+                "known_state": visit.record.get("state") in KNOWN_STATES,
+                "banner_shown_again": visit.popup is not None or bool(buttons),
+            }
+        )
 
 
 def _detection_window(settings: Any) -> float:

@@ -6,7 +6,7 @@ each call with its script stack through a binding; ``Set-Cookie`` headers come f
 of every frame. After the page settled, each cookie in the jar is attributed to its last writer
 (response or script), and writes the browser did not keep (blocked third-party cookies, for
 example) are listed as attempts, with Chromium's reasons where DevTools saw them. The result lands
-in ``PageCapture.extras["privacy"]``; values are never kept in clear.
+as ``PrivacyEvidence`` (``scanner.evidence.privacy``); values are never kept in clear.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from scanner.capture.collectors import PageCollector
 from scanner.evidence import CookieRecord, PageCapture, Scenario
+from scanner.evidence.privacy import COLLECTOR, PrivacyEvidence
 from scanner.evidence.redact import redact_url
 from scanner.net.cookie_lines import CookieWrite, parse_cookie_line
 
@@ -120,7 +121,7 @@ class _VisitLog:
 
 
 class PrivacyCollector(PageCollector):
-    name = "privacy"
+    name = COLLECTOR
     scenarios = frozenset(Scenario)
     time_allowance = 8.0
 
@@ -138,19 +139,21 @@ class PrivacyCollector(PageCollector):
             session.on("Network.responseReceivedExtraInfo", log.on_extra_info)
             await session.send("Network.enable")
 
-    async def collect(self, page: Page, capture: PageCapture) -> dict[str, Any]:
+    async def collect(self, page: Page, capture: PageCapture) -> PrivacyEvidence:
         log = self._visits.pop(page.context, None) or _VisitLog()
         if log.pending:
             await asyncio.wait(log.pending, timeout=2.0)
         frames = await asyncio.gather(*(_device_storage(frame) for frame in page.frames))
-        return {
-            # hosts contacted by this visit: site checks compare scenarios and pages with them
-            "hosts": sorted({request.host for request in capture.requests if request.host}),
-            "cookie_setters": _cookie_setters(capture.cookies, log.writes),
-            "cookies_not_stored": _not_stored(capture.cookies, log),
-            **_reported(log.reports),
-            **_device_inventory([found for found in frames if found]),
-        }
+        return PrivacyEvidence.from_fields(
+            {
+                # hosts contacted by this visit: site checks compare scenarios and pages with them
+                "hosts": sorted({request.host for request in capture.requests if request.host}),
+                "cookie_setters": _cookie_setters(capture.cookies, log.writes),
+                "cookies_not_stored": _not_stored(capture.cookies, log),
+                **_reported(log.reports),
+                **_device_inventory([found for found in frames if found]),
+            }
+        )
 
 
 def _cookie_setters(jar: tuple[CookieRecord, ...], writes: list[_Write]) -> list[dict[str, Any]]:
