@@ -43,6 +43,7 @@ from reports.queries import (
 )
 from reports.security_view import SecurityView, build_security_view
 from scanner import PROJECT_URL, __version__
+from scanner.evidence.tls import DEFAULT_TLS_PROFILE
 from scanner.findings.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
 from scanner.store.models import Finding, HostResult
 
@@ -298,7 +299,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         project_url=PROJECT_URL,
         security=build_security_view(
             data.hosts,
-            scan.config_json.get("crawl", {}).get("tls_profile", "mozilla-intermediate"),
+            scan.config_json.get("crawl", {}).get("tls_profile", DEFAULT_TLS_PROFILE),
             data.authority_level,
             texts,
         ),

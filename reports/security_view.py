@@ -13,6 +13,8 @@ from datetime import datetime
 
 from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
 from reports.labels import Texts
+from scanner.evidence.http_headers import HttpHeadersEvidence
+from scanner.evidence.tls import TlsEvidence
 from scanner.probes.observatory import ALGORITHM_VERSION
 from scanner.probes.observatory.descriptions import RESULTS, TEST_TITLES
 from scanner.store.models import HostResult
@@ -160,8 +162,8 @@ def build_security_view(
     hosts: list[HostResult], tls_profile: str, authority_level: str | None, texts: Texts
 ) -> SecurityView | None:
     """None when the scan has no security probe results (older scans, or the probes did not run)."""
-    headers = [host for host in hosts if host.probe == "http-headers"]
-    tls = [host for host in hosts if host.probe == "tls"]
+    headers = [host for host in hosts if host.probe == HttpHeadersEvidence.KIND]
+    tls = [host for host in hosts if host.probe == TlsEvidence.KIND]
     if not headers and not tls:
         return None
     labels = LABELS[texts.language]
@@ -171,7 +173,11 @@ def build_security_view(
         intro=labels["intro"].format(version=ALGORITHM_VERSION),
         grades=[_grade(row, labels, texts) for row in headers],
         tls=[_tls(row, labels, texts, binding) for row in tls],
-        certificates=[_certificate(row, labels) for row in tls if row.ok and row.data.get("certificate")],
+        certificates=[
+            _certificate(row, evidence, labels)
+            for row in tls
+            if row.ok and (evidence := TlsEvidence.from_json(row.data)).certificate
+        ],
     )
 
 
@@ -181,10 +187,11 @@ def _grade(row: HostResult, labels: dict, texts: Texts) -> HostGrade:
     if not row.ok:
         summary = labels["not_tested"].format(reason=texts.reason(row.failure_class))
         return HostGrade(row.host, _table_id("grade", row), caption, summary, [], [])
-    notes = [labels["preload"].format(state=labels["preload_states"].get(row.data.get("preload_list"), "?"))]
-    grade = row.data.get("grade")
+    evidence = HttpHeadersEvidence.from_json(row.data)
+    notes = [labels["preload"].format(state=labels["preload_states"].get(evidence.preload_list, "?"))]
+    grade = evidence.grade
     if not grade:
-        summary = labels["not_graded"].format(reason=row.data.get("not_graded") or labels["none"])
+        summary = labels["not_graded"].format(reason=evidence.not_graded or labels["none"])
         return HostGrade(row.host, _table_id("grade", row), caption, summary, notes, [])
     tests = grade["tests"]
     summary = labels["grade_line"].format(
@@ -219,7 +226,8 @@ def _tls(row: HostResult, labels: dict, texts: Texts, binding: list[str]) -> Hos
     if not row.ok:
         status = labels["not_tested"].format(reason=texts.reason(row.failure_class))
         return HostTls(row.host, _table_id("tls", row), caption, status, columns, [])
-    outcomes = [evaluate(profile, row.data) for profile in profiles]
+    evidence = TlsEvidence.from_json(row.data)
+    outcomes = [evaluate(profile, evidence) for profile in profiles]
     used = [rule for rule in RULES if any(rule in profile.rules for profile in profiles)]
     rows = [
         ProfileRow(RULES[rule].get(language), [_cell(outcome, rule, labels) for outcome in outcomes])
@@ -243,10 +251,11 @@ def _cell(outcome, rule: str, labels: dict) -> str:
     return labels["deviation"].format(values=shown)
 
 
-def _certificate(row: HostResult, labels: dict) -> CertificateRow:
-    certificate = row.data["certificate"]
+def _certificate(row: HostResult, evidence: TlsEvidence, labels: dict) -> CertificateRow:
+    certificate = evidence.certificate
+    assert certificate is not None
     not_after = datetime.fromisoformat(certificate["not_after"])
-    probed = row.data.get("probed_at")
+    probed = evidence.probed_at
     days = f"{(not_after - datetime.fromisoformat(probed)).days}" if probed else labels["none"]
     return CertificateRow(
         host=f"{row.host}:{row.port}",

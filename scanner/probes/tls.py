@@ -45,6 +45,7 @@ from sslyze.errors import (
 from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
 
 from scanner.evidence import FailureClass, HostProbeResult
+from scanner.evidence.tls import TLS_PROBE, TlsEvidence
 from scanner.net.client import NetClient
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
@@ -79,7 +80,7 @@ TRANSIENT = (FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.N
 warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
 
 
-@host_probe("tls", port=443, connections=CONNECTIONS_PER_SERVER)
+@host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER)
 async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Scan ``host:port`` (through ``--connect-to`` when mapped) and record the facts."""
     mapped = client.network.host_map.resolve(host, port)
@@ -93,16 +94,18 @@ async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
             await asyncio.sleep(RETRY_PAUSES[attempt - 1])
         outcome = await asyncio.to_thread(_scan, host, address, connect_port, ca_bundle)
         if isinstance(outcome, dict):
-            outcome["trust"] = await asyncio.to_thread(
-                _openssl_trust, host, address or host, connect_port, ca_bundle
+            trust = await asyncio.to_thread(_openssl_trust, host, address or host, connect_port, ca_bundle)
+            evidence = TlsEvidence(
+                **outcome,
+                trust=trust,
+                attempts=attempt + 1,
+                probed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            outcome["attempts"] = attempt + 1
-            outcome["probed_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            return HostProbeResult(host, port, "tls", True, outcome)
+            return HostProbeResult(host, port, TLS_PROBE, True, evidence.to_json())
         failure = outcome
         if failure[0] not in TRANSIENT:
             break
-    return HostProbeResult(host, port, "tls", False, {"attempts": attempt + 1}, failure[0], failure[1])
+    return HostProbeResult(host, port, TLS_PROBE, False, {"attempts": attempt + 1}, failure[0], failure[1])
 
 
 def _is_ip(text: str) -> bool:
