@@ -302,6 +302,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
             scan.config_json.get("crawl", {}).get("tls_profile", DEFAULT_TLS_PROFILE),
             data.authority_level,
             texts,
+            data.tls_outcomes,
         ),
     )
 

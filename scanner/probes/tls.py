@@ -24,6 +24,7 @@ from traceback import TracebackException
 from typing import Any
 
 from cryptography.utils import CryptographyDeprecationWarning
+from sqlmodel import Session
 from sslyze import (
     ScanCommand,
     ScanCommandAttemptStatusEnum,
@@ -44,12 +45,14 @@ from sslyze.errors import (
 )
 from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
 
+from checks.security.tls_profiles import all_profiles, evaluate
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.tls import TLS_PROBE, TlsEvidence
 from scanner.net.client import NetClient
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.tls_facts import certificate_facts, protocol_facts, vulnerability_facts
+from scanner.store.security import TlsProfileOutcome
 
 CONNECTIONS_PER_SERVER = 2
 ATTEMPTS = 3
@@ -80,7 +83,27 @@ TRANSIENT = (FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.N
 warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
 
 
-@host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER)
+def _persist_profiles(db: Session, scan_id: int, result: HostProbeResult) -> None:
+    """Every profile's outcome, judged now: the report shows these, not a re-evaluation."""
+    evidence = result.evidence(TlsEvidence)
+    if evidence is None:
+        return
+    for profile in all_profiles():
+        outcome = evaluate(profile, evidence)
+        db.add(
+            TlsProfileOutcome(
+                scan_id=scan_id,
+                host=result.host,
+                port=result.port,
+                profile=profile.name,
+                profile_version=profile.version,
+                deviations=outcome.deviations,
+                not_tested=outcome.not_tested,
+            )
+        )
+
+
+@host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER, persist=_persist_profiles)
 async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Scan ``host:port`` (through ``--connect-to`` when mapped) and record the facts."""
     mapped = client.network.host_map.resolve(host, port)
