@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import ssl
 import warnings
@@ -78,18 +79,27 @@ COMMANDS = frozenset(
         ScanCommand.TLS_1_3_EARLY_DATA,
     }
 )
+log = logging.getLogger(__name__)
 TRANSIENT = (FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.NETWORK_ERROR)
 # sslyze's bundled trust stores hold an old root with a negative serial; cryptography warns on every load.
 warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
 
 
 def _persist_profiles(db: Session, scan_id: int, result: HostProbeResult) -> None:
-    """Every profile's outcome, judged now: the report shows these, not a re-evaluation."""
+    """Every profile's outcome, judged now: the report shows these, not a re-evaluation.
+
+    Facts a profile cannot judge must not lose the host's result: without stored outcomes the
+    report evaluates the profiles itself, as for scans from before outcomes were stored.
+    """
     evidence = result.evidence(TlsEvidence)
     if evidence is None:
         return
-    for profile in all_profiles():
-        outcome = evaluate(profile, evidence)
+    try:
+        outcomes = [(profile, evaluate(profile, evidence)) for profile in all_profiles()]
+    except Exception:
+        log.exception("TLS profiles could not be evaluated for %s:%s", result.host, result.port)
+        return
+    for profile, outcome in outcomes:
         db.add(
             TlsProfileOutcome(
                 scan_id=scan_id,
