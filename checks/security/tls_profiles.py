@@ -15,11 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scanner.evidence.tls import DEFAULT_TLS_PROFILE, TLS_PROFILES, TlsEvidence
+from scanner.evidence.tls import TLS_PROFILES, TlsEvidence
 from scanner.findings.registry import Text
 
 DATA = Path(__file__).parent / "data" / "tls_profiles"
-DEFAULT_PROFILE = DEFAULT_TLS_PROFILE  # kept for importers; defined once in scanner.evidence.tls
 BINDING_FOR_BUND = "bsi"  # the BSI rules bind the federal administration (Mindeststandard TLS, § 8 BSIG)
 
 # rule -> what it means, in the order the report lists them
