@@ -50,6 +50,7 @@ from reports.report_view import (
 )
 from reports.security_view import build_security_view
 from scanner import PROJECT_URL, __version__
+from scanner.evidence.tls import DEFAULT_TLS_PROFILE
 from scanner.findings.registry import (
     SEVERITY_ORDER,
     CheckDoc,
@@ -150,9 +151,10 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         project_url=PROJECT_URL,
         security=build_security_view(
             data.hosts,
-            scan.config_json.get("crawl", {}).get("tls_profile", "mozilla-intermediate"),
+            scan.config_json.get("crawl", {}).get("tls_profile", DEFAULT_TLS_PROFILE),
             data.authority_level,
             texts,
+            data.tls_outcomes,
         ),
     )
 

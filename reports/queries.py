@@ -7,7 +7,7 @@ so that the HTML report and the JSON/CSV export cannot drift apart in what they 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from scanner.findings.registry import Check, CheckRegistry, Family, Scope
 from scanner.store.db import session as open_session
 from scanner.store.models import CheckTally, Finding, HostResult, Page, Scan, Target
 from scanner.store.scans import ScanStatus, get_scan, scan_summary
+from scanner.store.security import TlsProfileOutcome, tls_profile_outcomes
 
 FAMILIES: tuple[str, ...] = tuple(family.value for family in Family)
 
@@ -78,6 +79,7 @@ class ScanData:
     hosts: list[HostResult]  # ordered by host, port, probe
     tallies: dict[str, TallyCounts]  # by check id
     axe: AxeCoverage | None = None  # axe's counts per rule over the tested pages
+    tls_outcomes: list[TlsProfileOutcome] = field(default_factory=list)  # judged at scan time
 
     @property
     def is_partial(self) -> bool:
@@ -100,6 +102,7 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
             hosts=host_rows(db, scan.id),
             tallies=check_tallies(db, scan.id),
             axe=load_axe_coverage(db, scan.id),
+            tls_outcomes=tls_profile_outcomes(db, scan.id),
         )
 
 

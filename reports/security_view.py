@@ -8,14 +8,25 @@ that a requirement is met.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
+from checks.security.tls_profiles import (
+    RULES,
+    ProfileOutcome,
+    TlsProfile,
+    all_profiles,
+    binding_profiles,
+    evaluate,
+)
 from reports.labels import Texts
+from scanner.evidence.http_headers import HttpHeadersEvidence
+from scanner.evidence.tls import TlsEvidence
 from scanner.probes.observatory import ALGORITHM_VERSION
 from scanner.probes.observatory.descriptions import RESULTS, TEST_TITLES
 from scanner.store.models import HostResult
+from scanner.store.security import TlsProfileOutcome
 
 MAX_LISTED = 4  # deviating values shown per cell; the findings carry the full list
 
@@ -157,11 +168,19 @@ class SecurityView:
 
 
 def build_security_view(
-    hosts: list[HostResult], tls_profile: str, authority_level: str | None, texts: Texts
+    hosts: list[HostResult],
+    tls_profile: str,
+    authority_level: str | None,
+    texts: Texts,
+    tls_outcomes: Sequence[TlsProfileOutcome] = (),
 ) -> SecurityView | None:
-    """None when the scan has no security probe results (older scans, or the probes did not run)."""
-    headers = [host for host in hosts if host.probe == "http-headers"]
-    tls = [host for host in hosts if host.probe == "tls"]
+    """None when the scan has no security probe results (older scans, or the probes did not run).
+
+    ``tls_outcomes`` are the profile outcomes stored at scan time; a host without them (scans from
+    before they were stored) has its profiles evaluated here from the stored facts instead.
+    """
+    headers = [host for host in hosts if host.probe == HttpHeadersEvidence.KIND]
+    tls = [host for host in hosts if host.probe == TlsEvidence.KIND]
     if not headers and not tls:
         return None
     labels = LABELS[texts.language]
@@ -170,8 +189,12 @@ def build_security_view(
         labels=labels,
         intro=labels["intro"].format(version=ALGORITHM_VERSION),
         grades=[_grade(row, labels, texts) for row in headers],
-        tls=[_tls(row, labels, texts, binding) for row in tls],
-        certificates=[_certificate(row, labels) for row in tls if row.ok and row.data.get("certificate")],
+        tls=[_tls(row, labels, texts, binding, tls_outcomes) for row in tls],
+        certificates=[
+            _certificate(row, evidence, labels)
+            for row in tls
+            if row.ok and (evidence := TlsEvidence.from_json(row.data)).certificate
+        ],
     )
 
 
@@ -181,10 +204,11 @@ def _grade(row: HostResult, labels: dict, texts: Texts) -> HostGrade:
     if not row.ok:
         summary = labels["not_tested"].format(reason=texts.reason(row.failure_class))
         return HostGrade(row.host, _table_id("grade", row), caption, summary, [], [])
-    notes = [labels["preload"].format(state=labels["preload_states"].get(row.data.get("preload_list"), "?"))]
-    grade = row.data.get("grade")
+    evidence = HttpHeadersEvidence.from_json(row.data)
+    notes = [labels["preload"].format(state=labels["preload_states"].get(evidence.preload_list, "?"))]
+    grade = evidence.grade
     if not grade:
-        summary = labels["not_graded"].format(reason=row.data.get("not_graded") or labels["none"])
+        summary = labels["not_graded"].format(reason=evidence.not_graded or labels["none"])
         return HostGrade(row.host, _table_id("grade", row), caption, summary, notes, [])
     tests = grade["tests"]
     summary = labels["grade_line"].format(
@@ -208,7 +232,9 @@ def _grade(row: HostResult, labels: dict, texts: Texts) -> HostGrade:
     return HostGrade(row.host, _table_id("grade", row), caption, summary, notes, rows)
 
 
-def _tls(row: HostResult, labels: dict, texts: Texts, binding: list[str]) -> HostTls:
+def _tls(
+    row: HostResult, labels: dict, texts: Texts, binding: list[str], stored: Sequence[TlsProfileOutcome]
+) -> HostTls:
     language = texts.language
     profiles = all_profiles()
     columns = [
@@ -219,13 +245,27 @@ def _tls(row: HostResult, labels: dict, texts: Texts, binding: list[str]) -> Hos
     if not row.ok:
         status = labels["not_tested"].format(reason=texts.reason(row.failure_class))
         return HostTls(row.host, _table_id("tls", row), caption, status, columns, [])
-    outcomes = [evaluate(profile, row.data) for profile in profiles]
+    outcomes = _outcomes(row, profiles, stored)
     used = [rule for rule in RULES if any(rule in profile.rules for profile in profiles)]
     rows = [
         ProfileRow(RULES[rule].get(language), [_cell(outcome, rule, labels) for outcome in outcomes])
         for rule in used
     ]
     return HostTls(row.host, _table_id("tls", row), caption, "", columns, rows)
+
+
+def _outcomes(
+    row: HostResult, profiles: list[TlsProfile], stored: Sequence[TlsProfileOutcome]
+) -> list[ProfileOutcome]:
+    """The outcomes judged at scan time; evaluated now only for scans that did not store them."""
+    mine = {o.profile: o for o in stored if (o.host, o.port) == (row.host, row.port)}
+    if all(profile.name in mine for profile in profiles):
+        return [
+            ProfileOutcome(profile, dict(mine[profile.name].deviations), list(mine[profile.name].not_tested))
+            for profile in profiles
+        ]
+    evidence = TlsEvidence.from_json(row.data)  # an older scan: no outcomes were stored
+    return [evaluate(profile, evidence) for profile in profiles]
 
 
 def _table_id(prefix: str, row: HostResult) -> str:
@@ -243,10 +283,11 @@ def _cell(outcome, rule: str, labels: dict) -> str:
     return labels["deviation"].format(values=shown)
 
 
-def _certificate(row: HostResult, labels: dict) -> CertificateRow:
-    certificate = row.data["certificate"]
+def _certificate(row: HostResult, evidence: TlsEvidence, labels: dict) -> CertificateRow:
+    certificate = evidence.certificate
+    assert certificate is not None
     not_after = datetime.fromisoformat(certificate["not_after"])
-    probed = row.data.get("probed_at")
+    probed = evidence.probed_at
     days = f"{(not_after - datetime.fromisoformat(probed)).days}" if probed else labels["none"]
     return CertificateRow(
         host=f"{row.host}:{row.port}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.http_headers import HttpHeadersEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -72,7 +73,8 @@ def severity_for(modifier: int) -> Severity:
     ),
 )
 def http_headers(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    grade = probe.data.get("grade")
+    evidence = probe.evidence(HttpHeadersEvidence)
+    grade = evidence.grade if evidence else None
     if not grade:
         return  # not graded (no 2xx page): the report says so, no finding either way
     for name, test in grade["tests"].items():

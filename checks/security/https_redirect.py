@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.http_redirect import HttpRedirectEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -59,9 +60,10 @@ from scanner.findings.registry import (
     ),
 )
 def https_redirect(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    if not probe.data.get("http_available"):
+    evidence = probe.evidence(HttpRedirectEvidence)
+    if evidence is None or not evidence.http_available:
         return  # no plain HTTP served at all: nothing to redirect
-    hops = probe.data["hops"]
+    hops = list(evidence.hops)
     first = hops[0]
     problem = _problem(probe.host, hops)
     if problem is None:

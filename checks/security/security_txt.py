@@ -8,6 +8,7 @@ from email.message import Message
 from sectxt import Parser
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.security_txt import SecurityTxtEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -76,8 +77,10 @@ GERMAN_OTHER = "Die security.txt von {host} verletzt RFC 9116 ({message})."  # c
     ),
 )
 def security_txt(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    data = probe.data
-    if not data.get("found"):
+    data = probe.evidence(SecurityTxtEvidence)
+    if data is None:
+        return
+    if not data.found:
         yield Finding(
             result=Result.FAIL,
             message=Text(
@@ -85,7 +88,7 @@ def security_txt(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
                 f"{probe.host} has no security.txt (neither /.well-known/security.txt nor /security.txt).",
             ),
             subject="missing",
-            evidence={"tried": data.get("tried", [])},
+            evidence={"tried": list(data.tried)},
         )
         return
     for code, message in _problems(data):
@@ -94,25 +97,25 @@ def security_txt(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
             result=Result.FAIL,
             message=Text(german, f"security.txt of {probe.host}: {message}"),
             subject=code,
-            evidence={"code": code, "url": data["url"], "final_url": data["final_url"]},
+            evidence={"code": code, "url": data.url, "final_url": data.final_url},
         )
 
 
-def _problems(data: dict) -> list[tuple[str, str]]:
+def _problems(data: SecurityTxtEvidence) -> list[tuple[str, str]]:
     """sectxt's errors for the content, plus what the HTTP response itself got wrong."""
     problems = []
-    if data["location"] != "well-known":
+    if data.location != "well-known":
         problems.append(("location", "located at the legacy path /security.txt, not under /.well-known/"))
     header = Message()
-    header["content-type"] = data.get("content_type") or ""
+    header["content-type"] = data.content_type or ""
     parameters = dict(header.get_params() or [])
     if "text/plain" not in parameters:
         problems.append(("invalid_media", "the media type in Content-Type must be text/plain"))
     if parameters.get("charset", "utf-8").lower() not in ("utf-8", "csutf8"):
         problems.append(("invalid_charset", "the charset in Content-Type must be utf-8"))
-    urls = list(dict.fromkeys([data["url"], data["final_url"]]))
-    parser = Parser(data["content"].encode("utf-8"), urls=urls)
+    urls = list(dict.fromkeys([data.url, data.final_url]))
+    parser = Parser(data.content.encode("utf-8"), urls=urls)
     problems += [(error["code"], error["message"]) for error in parser.errors]
-    if not data.get("utf8", True):
+    if not data.utf8:
         problems.append(("utf8", "content must be utf-8 encoded"))
     return list(dict(problems).items())  # one finding per code

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.tls import TlsEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -30,7 +31,8 @@ WEAK_HASHES = frozenset({"md5", "sha1", "md2", "md4"})
 
 
 def _certificate(probe: HostProbeResult) -> dict | None:
-    return probe.data.get("certificate")
+    evidence = probe.evidence(TlsEvidence)
+    return evidence.certificate if evidence else None
 
 
 def _where(probe: HostProbeResult) -> str:
@@ -74,7 +76,8 @@ def _cert_evidence(certificate: dict, **extra) -> dict:
     ),
 )
 def certificate_trust(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    trust, certificate = probe.data.get("trust") or {}, _certificate(probe)
+    evidence = probe.evidence(TlsEvidence)
+    trust, certificate = (evidence.trust if evidence else None) or {}, _certificate(probe)
     if certificate is None or trust.get("trusted") is not False:
         return
     yield Finding(
@@ -182,7 +185,8 @@ def certificate_hostname(probe: HostProbeResult, context: CheckContext) -> Itera
     ),
 )
 def certificate_expiry(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    certificate, probed = _certificate(probe), probe.data.get("probed_at")
+    evidence = probe.evidence(TlsEvidence)
+    certificate, probed = _certificate(probe), evidence.probed_at if evidence else None
     if certificate is None or not probed:
         return
     when = datetime.fromisoformat(probed)

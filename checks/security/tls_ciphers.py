@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.tls import TlsEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -32,7 +33,8 @@ REFERENCES = References(
 
 
 def _offered_suites(probe: HostProbeResult) -> Iterator[tuple[str, dict]]:
-    for protocol, entry in (probe.data.get("protocols") or {}).items():
+    evidence = probe.evidence(TlsEvidence)
+    for protocol, entry in (evidence.protocols if evidence else {}).items():
         for suite in entry.get("suites") or []:
             yield protocol, suite
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from checks.security.tls_profiles import RULES, binding_profiles, evaluate, load_profile
 from scanner.evidence import HostProbeResult
+from scanner.evidence.tls import TlsEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -58,8 +59,11 @@ from scanner.findings.registry import (
     ),
 )
 def tls_profile(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
+    evidence = probe.evidence(TlsEvidence)
+    if evidence is None:
+        return
     for name in binding_profiles(context.tls_profile, context.authority_level):
-        outcome = evaluate(load_profile(name), probe.data)
+        outcome = evaluate(load_profile(name), evidence)
         if not outcome.deviations:
             continue
         rules_de = ", ".join(RULES[rule].de for rule in outcome.deviations)

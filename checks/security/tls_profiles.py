@@ -15,11 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scanner.config.values import TLS_PROFILES
+from scanner.evidence.tls import TLS_PROFILES, TlsEvidence
 from scanner.findings.registry import Text
 
 DATA = Path(__file__).parent / "data" / "tls_profiles"
-DEFAULT_PROFILE = "mozilla-intermediate"
 BINDING_FOR_BUND = "bsi"  # the BSI rules bind the federal administration (Mindeststandard TLS, § 8 BSIG)
 
 # rule -> what it means, in the order the report lists them
@@ -126,11 +125,16 @@ class ProfileOutcome:
         return "not_tested" if rule in self.not_tested else "ok"
 
 
-def evaluate(profile: TlsProfile, facts: dict[str, Any]) -> ProfileOutcome:
-    """Compare the tls probe's facts with a profile: everything offered beyond it, everything missing."""
+def evaluate(profile: TlsProfile, evidence: TlsEvidence | dict[str, Any]) -> ProfileOutcome:
+    """Compare the tls probe's facts with a profile: everything offered beyond it, everything missing.
+
+    Takes the typed evidence, or a stored row's JSON (read through ``TlsEvidence.from_json``).
+    """
+    if isinstance(evidence, dict):
+        evidence = TlsEvidence.from_json(evidence)
     outcome = ProfileOutcome(profile)
     spec = profile.spec
-    protocols = facts.get("protocols") or {}
+    protocols = evidence.protocols or {}
 
     def note(rule: str, values: list[str] | None) -> None:
         if values is None:
@@ -154,11 +158,11 @@ def evaluate(profile: TlsProfile, facts: dict[str, Any]) -> ProfileOutcome:
         note("tls13_ciphers", [s["name"] for s in tls13 if s["name"] not in profile.allowed("tls13_ciphers")])
         note("dh_param_size", _too_small(suites + tls13, "DH", spec["dh_min_bits"]))
         note("ecdh_param_size", _too_small(suites + tls13, "ECDH", spec["ecdh_min_bits"]))
-        _required(outcome, spec["required"], offered, suites, tls13, facts.get("groups"))
-    groups = facts.get("groups")
+        _required(outcome, spec["required"], offered, suites, tls13, evidence.groups)
+    groups = evidence.groups
     note("groups", None if groups is None else [g for g in groups if g not in profile.allowed("groups")])
-    _certificate(outcome, profile, facts.get("certificate"), facts.get("trust") or {}, note)
-    vulnerabilities = facts.get("vulnerabilities") or {}
+    _certificate(outcome, profile, evidence.certificate, evidence.trust or {}, note)
+    vulnerabilities = evidence.vulnerabilities or {}
     for rule in spec["forbidden"]:
         fact, bad = FORBIDDEN_FACTS[rule]
         value = vulnerabilities.get(fact)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.tls import TlsEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -72,7 +73,8 @@ OFFERED_SEVERITY = {
     ),
 )
 def tls_protocols(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    protocols = probe.data.get("protocols") or {}
+    evidence = probe.evidence(TlsEvidence)
+    protocols = (evidence.protocols if evidence else None) or {}
     where = f"{probe.host}:{probe.port}"
     for protocol, severity in OFFERED_SEVERITY.items():
         entry = protocols.get(protocol) or {}

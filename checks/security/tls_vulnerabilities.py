@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.evidence import HostProbeResult
+from scanner.evidence.tls import TlsEvidence
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
@@ -86,7 +87,10 @@ PROBLEMS: dict[str, tuple[object, Severity, str, str]] = {
     ),
 )
 def tls_vulnerabilities(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    facts = probe.data.get("vulnerabilities") or {}
+    evidence = probe.evidence(TlsEvidence)
+    if evidence is None:
+        return
+    facts = evidence.vulnerabilities or {}
     where = f"{probe.host}:{probe.port}"
     for fact, (bad, severity, de, en) in PROBLEMS.items():
         if facts.get(fact) is not None and facts[fact] == bad:
@@ -95,5 +99,5 @@ def tls_vulnerabilities(probe: HostProbeResult, context: CheckContext) -> Iterat
                 severity=severity,
                 message=Text(f"{where}: {de}.", f"{where}: {en}."),
                 subject=fact,
-                evidence={fact: facts[fact], "scanner": probe.data.get("scanner")},
+                evidence={fact: facts[fact], "scanner": evidence.scanner},
             )

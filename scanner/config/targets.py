@@ -29,6 +29,7 @@ from scanner.config.accessibility import (
 from scanner.config.consent import ConsentSettings, consent_settings
 from scanner.config.errors import ConfigError, ConfigProblem, Section, SourceMap, syntax_problem
 from scanner.crawl.scope import FirstPartySet
+from scanner.evidence.tls import DEFAULT_TLS_PROFILE, TlsProfileName
 
 __all__ = [
     "ConfigError",
@@ -63,7 +64,7 @@ class CrawlSettings(BaseModel):
     drop_query_params: tuple[str, ...] = DEFAULT_DROP_QUERY_PARAMS
     connect_to: tuple[str, ...] = ()
     ca_bundle: Path | None = None
-    tls_profile: Literal["mozilla-intermediate", "mozilla-modern", "bsi"] = "mozilla-intermediate"
+    tls_profile: TlsProfileName = DEFAULT_TLS_PROFILE
 
     def drops_query_param(self, name: str) -> bool:
         """Whether a query parameter is removed when normalising URLs (glob, case-insensitive)."""

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from croniter import croniter
 
+from scanner.evidence.tls import TLS_PROFILES
 from scanner.net.connect_to import ConnectTo, ConnectToError
 from scanner.net.hostnames import ascii_host
 
@@ -133,9 +134,6 @@ def authority_level(value: Any) -> str:
         hint = suggestion(value.strip().lower(), AUTHORITY_LEVELS)
         raise Invalid(f'expected one of {choices}, got "{value}"{hint}')
     raise Invalid(f"expected one of {choices}, got {describe(value)}")
-
-
-TLS_PROFILES = ("mozilla-intermediate", "mozilla-modern", "bsi")  # data in checks/security/data/tls_profiles
 
 
 def tls_profile(value: Any) -> str:

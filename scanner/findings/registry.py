@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner.evidence import HostProbeResult, PageCapture, PageKind, Scenario
+from scanner.evidence.tls import DEFAULT_TLS_PROFILE
 from scanner.families import import_modules
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class CheckContext:
     first_party: FirstPartySet
     authority_level: str | None = None
     tags: tuple[str, ...] = ()
-    tls_profile: str = "mozilla-intermediate"  # the TLS profile whose deviations are findings
+    tls_profile: str = DEFAULT_TLS_PROFILE  # the TLS profile whose deviations are findings
     start_urls: tuple[str, ...] = ()  # the target's homepages
     accessibility: AccessibilitySettings | None = None
 

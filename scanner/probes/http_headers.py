@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from sqlmodel import Session
 
 from scanner.evidence import FailureClass, HostProbeResult
+from scanner.evidence.http_headers import HTTP_HEADERS_PROBE, HttpHeadersEvidence
 from scanner.evidence.redact import short_hash
 from scanner.net.client import HttpFailure, HttpResponse, NetClient
 from scanner.probes import host_probe
@@ -29,30 +30,33 @@ ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 def _persist_grade(db: Session, scan_id: int, result: HostProbeResult) -> None:
-    grade = result.data.get("grade")
+    evidence = result.evidence(HttpHeadersEvidence)
+    if evidence is None:
+        return
+    grade = evidence.grade
     db.add(
         HeaderGrade(
             scan_id=scan_id,
             host=result.host,
-            algorithm_version=result.data["algorithm_version"],
+            algorithm_version=evidence.algorithm_version,
             score=grade["score"] if grade else None,
             grade=grade["grade"] if grade else None,
             tests_passed=grade["tests_passed"] if grade else None,
             tests_failed=grade["tests_failed"] if grade else None,
-            not_graded=result.data.get("not_graded"),
-            preload_list=result.data.get("preload_list"),
+            not_graded=evidence.not_graded,
+            preload_list=evidence.preload_list,
             tests=grade["tests"] if grade else {},
         )
     )
 
 
-@host_probe("http-headers", port=443, connections=1, persist=_persist_grade)
+@host_probe(HTTP_HEADERS_PROBE, port=443, connections=1, persist=_persist_grade)
 async def probe_http_headers(host: str, port: int, client: NetClient) -> HostProbeResult:
     https, https_cookies, https_failure = await _session(client, f"https://{host}/")
     http, http_cookies, _ = await _session(client, f"http://{host}/")
     if https is None and http is None:
         failure_class, detail = https_failure or (FailureClass.NETWORK_ERROR, "no answer")
-        return HostProbeResult(host, port, "http-headers", False, {}, failure_class, detail)
+        return HostProbeResult(host, port, HTTP_HEADERS_PROBE, False, {}, failure_class, detail)
     auto, cookies = (https, https_cookies) if https is not None else (http, http_cookies)
     assert auto is not None
     origin = f"{urlsplit(auto.url).scheme}://{urlsplit(auto.url).netloc}"
@@ -81,21 +85,24 @@ async def probe_http_headers(host: str, port: int, client: NetClient) -> HostPro
         set_cookies=tuple(cookies),
     )
     preload = installed_preload_list()
-    data: dict = {
-        "algorithm_version": ALGORITHM_VERSION,
-        "preload_list": "installed" if preload else "not installed",
-        "preload_dataset": DATASET_NAME,
-    }
+    not_graded = None
+    grade = None
     if not 200 <= auto.status < 300:
-        data["not_graded"] = f"HTTP {auto.status} at {auto.url}"  # the Observatory grades 2xx pages only
-        data["grade"] = None
+        not_graded = f"HTTP {auto.status} at {auto.url}"  # the Observatory grades 2xx pages only
     else:
-        data["grade"] = grade_site(fetches, preload).as_json()
+        grade = grade_site(fetches, preload).as_json()
     stored = SiteFetches(
         host, _trimmed(http), _trimmed(https), fetches.cors, CORS_ORIGIN, fetches.set_cookies
     )
-    data["fetches"] = stored.as_json()
-    return HostProbeResult(host, port, "http-headers", True, data)
+    evidence = HttpHeadersEvidence(
+        algorithm_version=ALGORITHM_VERSION,
+        preload_list="installed" if preload else "not installed",
+        preload_dataset=DATASET_NAME,
+        grade=grade,
+        not_graded=not_graded,
+        fetches=stored.as_json(),
+    )
+    return HostProbeResult(host, port, HTTP_HEADERS_PROBE, True, evidence.to_json())
 
 
 async def _session(

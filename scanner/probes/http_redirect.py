@@ -5,13 +5,14 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from scanner.evidence import FailureClass, HostProbeResult
+from scanner.evidence.http_redirect import HTTP_REDIRECT_PROBE, HttpRedirectEvidence
 from scanner.net.client import HttpFailure, NetClient
 from scanner.probes import host_probe
 
 MAX_HOPS = 10
 
 
-@host_probe("http-redirect", port=80)
+@host_probe(HTTP_REDIRECT_PROBE, port=80)
 async def probe_http_redirect(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Follow the redirect chain from http://host/ hop by hop and record every hop.
 
@@ -24,12 +25,11 @@ async def probe_http_redirect(host: str, port: int, client: NetClient) -> HostPr
         response = await client.fetch(url, follow_redirects=False, max_bytes=64 * 1024)
         if isinstance(response, HttpFailure):
             if not hops and response.failure_class is FailureClass.CONNECTION_REFUSED:
-                return HostProbeResult(
-                    host, port, "http-redirect", True, {"http_available": False, "hops": []}
-                )
+                evidence = HttpRedirectEvidence(http_available=False)
+                return HostProbeResult(host, port, HTTP_REDIRECT_PROBE, True, evidence.to_json())
             if not hops:
                 return HostProbeResult(
-                    host, port, "http-redirect", False, {}, response.failure_class, response.detail
+                    host, port, HTTP_REDIRECT_PROBE, False, {}, response.failure_class, response.detail
                 )
             hops.append(
                 {"url": url, "failure_class": response.failure_class.value, "detail": response.detail}
@@ -40,4 +40,5 @@ async def probe_http_redirect(host: str, port: int, client: NetClient) -> HostPr
         if not (300 <= response.status < 400 and location):
             break
         url = urljoin(url, location)
-    return HostProbeResult(host, port, "http-redirect", True, {"http_available": True, "hops": hops})
+    evidence = HttpRedirectEvidence(http_available=True, hops=tuple(hops))
+    return HostProbeResult(host, port, HTTP_REDIRECT_PROBE, True, evidence.to_json())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import ssl
 import warnings
@@ -24,6 +25,7 @@ from traceback import TracebackException
 from typing import Any
 
 from cryptography.utils import CryptographyDeprecationWarning
+from sqlmodel import Session
 from sslyze import (
     ScanCommand,
     ScanCommandAttemptStatusEnum,
@@ -44,11 +46,14 @@ from sslyze.errors import (
 )
 from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
 
+from checks.security.tls_profiles import all_profiles, evaluate
 from scanner.evidence import FailureClass, HostProbeResult
+from scanner.evidence.tls import TLS_PROBE, TlsEvidence
 from scanner.net.client import NetClient
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.tls_facts import certificate_facts, protocol_facts, vulnerability_facts
+from scanner.store.security import TlsProfileOutcome
 
 CONNECTIONS_PER_SERVER = 2
 ATTEMPTS = 3
@@ -74,12 +79,41 @@ COMMANDS = frozenset(
         ScanCommand.TLS_1_3_EARLY_DATA,
     }
 )
+log = logging.getLogger(__name__)
 TRANSIENT = (FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.NETWORK_ERROR)
 # sslyze's bundled trust stores hold an old root with a negative serial; cryptography warns on every load.
 warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
 
 
-@host_probe("tls", port=443, connections=CONNECTIONS_PER_SERVER)
+def _persist_profiles(db: Session, scan_id: int, result: HostProbeResult) -> None:
+    """Every profile's outcome, judged now: the report shows these, not a re-evaluation.
+
+    Facts a profile cannot judge must not lose the host's result: without stored outcomes the
+    report evaluates the profiles itself, as for scans from before outcomes were stored.
+    """
+    evidence = result.evidence(TlsEvidence)
+    if evidence is None:
+        return
+    try:
+        outcomes = [(profile, evaluate(profile, evidence)) for profile in all_profiles()]
+    except Exception:
+        log.exception("TLS profiles could not be evaluated for %s:%s", result.host, result.port)
+        return
+    for profile, outcome in outcomes:
+        db.add(
+            TlsProfileOutcome(
+                scan_id=scan_id,
+                host=result.host,
+                port=result.port,
+                profile=profile.name,
+                profile_version=profile.version,
+                deviations=outcome.deviations,
+                not_tested=outcome.not_tested,
+            )
+        )
+
+
+@host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER, persist=_persist_profiles)
 async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Scan ``host:port`` (through ``--connect-to`` when mapped) and record the facts."""
     mapped = client.network.host_map.resolve(host, port)
@@ -93,16 +127,18 @@ async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
             await asyncio.sleep(RETRY_PAUSES[attempt - 1])
         outcome = await asyncio.to_thread(_scan, host, address, connect_port, ca_bundle)
         if isinstance(outcome, dict):
-            outcome["trust"] = await asyncio.to_thread(
-                _openssl_trust, host, address or host, connect_port, ca_bundle
+            trust = await asyncio.to_thread(_openssl_trust, host, address or host, connect_port, ca_bundle)
+            evidence = TlsEvidence(
+                **outcome,
+                trust=trust,
+                attempts=attempt + 1,
+                probed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            outcome["attempts"] = attempt + 1
-            outcome["probed_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            return HostProbeResult(host, port, "tls", True, outcome)
+            return HostProbeResult(host, port, TLS_PROBE, True, evidence.to_json())
         failure = outcome
         if failure[0] not in TRANSIENT:
             break
-    return HostProbeResult(host, port, "tls", False, {"attempts": attempt + 1}, failure[0], failure[1])
+    return HostProbeResult(host, port, TLS_PROBE, False, {"attempts": attempt + 1}, failure[0], failure[1])
 
 
 def _is_ip(text: str) -> bool:

@@ -1,11 +1,11 @@
-"""Tables of the security family: the HTTP header grade per host and scan."""
+"""Tables of the security family: the HTTP header grade and the TLS profile outcomes per host and scan."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from scanner.store.models import json_column, text_column
 
@@ -29,3 +29,29 @@ class HeaderGrade(SQLModel, table=True):
     tests: dict[str, Any] = json_column(
         nullable=False, default_factory=dict
     )  # test -> result, modifier, pass
+
+
+class TlsProfileOutcome(SQLModel, table=True):
+    """How one host's TLS configuration compares with one profile, judged at scan time.
+
+    The report reads these instead of evaluating the profiles again, so it shows what the scan's
+    own profile definitions said (older scans without rows are evaluated when the report is built).
+    """
+
+    __tablename__ = "tls_profile_outcome"
+    __table_args__ = (UniqueConstraint("scan_id", "host", "port", "profile"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    host: str
+    port: int
+    profile: str
+    profile_version: str
+    deviations: dict[str, Any] = json_column(nullable=False, default_factory=dict)  # rule -> values
+    not_tested: list[str] = json_column(nullable=False, default_factory=list)  # rules without facts
+
+
+def tls_profile_outcomes(db: Session, scan_id: int) -> list[TlsProfileOutcome]:
+    """The stored profile outcomes of a scan (none for scans from before they were stored)."""
+    rows = db.exec(select(TlsProfileOutcome).where(TlsProfileOutcome.scan_id == scan_id)).all()
+    return sorted(rows, key=lambda row: (row.host, row.port, row.profile))
