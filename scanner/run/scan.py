@@ -31,7 +31,7 @@ from scanner.crawl.robots import RobotsCache
 from scanner.crawl.scenarios import ScenarioVisit, scenario_visits
 from scanner.crawl.scope import CrawlScope
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
-from scanner.crawl.urls import is_document_content_type, origin_of
+from scanner.crawl.urls import is_document_content_type, origin_of, url_key
 from scanner.datasets import versions_in_use
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
 from scanner.findings.fingerprint import RECIPE as FINGERPRINT_RECIPE
@@ -422,7 +422,13 @@ class ScanRun:
         outcome = run_page_checks(capture, self.context, self.registry)
         with session(self.engine) as db:
             page = add_page(
-                db, self.scan_id, capture, first_party=self.first_party, depth=depth, referrer=referrer
+                db,
+                self.scan_id,
+                capture,
+                url_key=url_key(capture.url),
+                first_party=self.first_party,
+                depth=depth,
+                referrer=referrer,
             )
             add_findings(db, self.scan_id, page.id, outcome)
             if frontier_item is not None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from scanner import __version__
-from scanner.config.targets import TargetConfig
 from scanner.store.models import Finding, FrontierItem, HostResult, Page, Scan, Target, utc_now
 
 
@@ -29,7 +29,27 @@ class ScanLookupError(LookupError):
     pass
 
 
-def upsert_target(session: Session, target: TargetConfig) -> Target:
+class TargetRecord(Protocol):
+    """What the store keeps of a target's configuration (``scanner.config.targets.TargetConfig`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def authority_level(self) -> str: ...
+
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+    @property
+    def schedule(self) -> str | None: ...
+
+    def to_json_dict(self) -> dict[str, Any]: ...
+
+    def config_hash(self) -> str: ...
+
+
+def upsert_target(session: Session, target: TargetRecord) -> Target:
     row = session.exec(select(Target).where(Target.name == target.name)).first()
     if row is None:
         row = Target(name=target.name)
@@ -43,7 +63,7 @@ def upsert_target(session: Session, target: TargetConfig) -> Target:
     return row
 
 
-def create_scan(session: Session, target_row: Target, target: TargetConfig) -> Scan:
+def create_scan(session: Session, target_row: Target, target: TargetRecord) -> Scan:
     scan = Scan(
         target_id=target_row.id,
         govscan_version=__version__,
