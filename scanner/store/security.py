@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
+from scanner.evidence import HostProbeResult
 from scanner.store.models import json_column, text_column
 
 
@@ -29,3 +30,22 @@ class HeaderGrade(SQLModel, table=True):
     tests: dict[str, Any] = json_column(
         nullable=False, default_factory=dict
     )  # test -> result, modifier, pass
+
+
+def add_header_grade(db: Session, scan_id: int, result: HostProbeResult) -> None:
+    """Store the grade computed by the ``http-headers`` probe (in the probe result's transaction)."""
+    grade = result.data.get("grade")
+    db.add(
+        HeaderGrade(
+            scan_id=scan_id,
+            host=result.host,
+            algorithm_version=result.data["algorithm_version"],
+            score=grade["score"] if grade else None,
+            grade=grade["grade"] if grade else None,
+            tests_passed=grade["tests_passed"] if grade else None,
+            tests_failed=grade["tests_failed"] if grade else None,
+            not_graded=result.data.get("not_graded"),
+            preload_list=result.data.get("preload_list"),
+            tests=grade["tests"] if grade else {},
+        )
+    )
