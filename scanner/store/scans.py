@@ -175,3 +175,36 @@ def get_scan(session: Session, scan_id: int | None = None) -> Scan:
     if scan is None:
         raise ScanLookupError("this database holds no scan yet; run 'govscan scan' or 'govscan demo' first")
     return scan
+
+
+def target_names(session: Session) -> dict[int, str]:
+    """Target id -> name, for every stored target."""
+    return {target_id: name for target_id, name in session.exec(select(Target.id, Target.name)).all()}
+
+
+def target_by_name(session: Session, name: str) -> Target | None:
+    return session.exec(select(Target).where(Target.name == name)).first()
+
+
+def target_of(session: Session, scan: Scan) -> Target | None:
+    return session.get(Target, scan.target_id)
+
+
+def newest_scan_of_target(session: Session, target_id: int) -> Scan | None:
+    """The target's newest scan, whatever its status."""
+    return session.exec(select(Scan).where(Scan.target_id == target_id).order_by(Scan.id.desc())).first()
+
+
+def target_by_id(session: Session, target_id: int) -> Target | None:
+    return session.get(Target, target_id)
+
+
+def targets_named(session: Session, names: Sequence[str]) -> list[Target]:
+    """The stored targets among ``names`` (unknown names are left out)."""
+    return list(session.exec(select(Target).where(Target.name.in_(names))).all())
+
+
+def set_stopped_by(session: Session, scan: Scan, stopped_by: str) -> None:
+    """Record why the scan stopped (not committed)."""
+    scan.stopped_by = stopped_by
+    session.add(scan)
