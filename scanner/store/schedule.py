@@ -146,3 +146,17 @@ def release_runner(
         .values(**values)
     )
     session.commit()
+
+
+def schedule_state(session: Session, target_id: int) -> ScheduleState | None:
+    return session.get(ScheduleState, target_id)
+
+
+def mark_running(session: Session, target_id: int, now: datetime) -> None:
+    """Name this process as the target's runner (a worker's job; committed)."""
+    session.exec(
+        update(ScheduleState)
+        .where(ScheduleState.target_id == target_id)
+        .values(running_since=now, runner_host=socket.gethostname(), runner_pid=os.getpid())
+    )
+    session.commit()
