@@ -15,10 +15,11 @@ from sqlalchemy.engine import Engine
 
 from reports.grouping import group_key
 from reports.history import PREVIOUS, Baseline, Change, ScanHistory, TrackedFinding, scan_history
-from reports.queries import CheckInScan, PageRow, ScanData, checks_in_scan, iso_datetime, load_scan_data
+from reports.queries import CheckInScan, ScanData, checks_in_scan, iso_datetime, load_scan_data
 from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
+from scanner.store.report_queries import PageRow
 
 SCHEMA_URL = f"{PROJECT_URL}/docs/export-schema.json"
 SCHEMA_VERSION = "1.1"

@@ -34,9 +34,7 @@ from reports.labels import LANGUAGES, Texts
 from reports.queries import (
     FAMILIES,
     CheckInScan,
-    PageRow,
     ScanData,
-    TallyCounts,
     checks_in_scan,
     load_scan_data,
     pages_in_reach,
@@ -45,6 +43,7 @@ from reports.security_view import SecurityView, build_security_view
 from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
 from scanner.store.models import Finding, HostResult
+from scanner.store.report_queries import PageRow, TallyCounts
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITIES: tuple[str, ...] = tuple(severity.value for severity in sorted(Severity, key=lambda s: -s.rank))
