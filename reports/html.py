@@ -22,10 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy.engine import Engine
 
 from reports.accessibility_view import AccessibilitySection, build_accessibility_section
 from reports.dpo import DpoView, build_dpo_view
@@ -44,6 +43,9 @@ from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckDoc, CheckRegistry, References, Severity, load_all_checks
 from scanner.store.models import Finding, HostResult
 from scanner.store.report_queries import PageRow, TallyCounts
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITIES: tuple[str, ...] = tuple(severity.value for severity in sorted(Severity, key=lambda s: -s.rank))

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from reports.charts import SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.trend_report import trend_charts, version_text
@@ -31,6 +30,9 @@ from reports.views import (
     texts_for,
     write,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)

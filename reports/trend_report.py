@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from reports.charts import CHANGE_COLOURS, FAMILY_COLOURS, SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.history import VersionChange
@@ -32,6 +31,9 @@ from reports.views import (
     texts_for,
     write,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)
