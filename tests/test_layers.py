@@ -7,7 +7,8 @@
     Opening ``with session(engine)`` and committing stay with the callers: they are the
     transaction boundaries (one per page, so that a killed scan resumes).
 (b) ``scanner/store`` imports nothing from the check runner, the crawler, the scan run, the
-    capture or the CLI, neither directly nor through what it imports.
+    capture or the CLI (nor configuration, probes, checks, reports), neither directly nor through
+    what it imports: it stores plain data.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ STORE_MUST_NOT_IMPORT = (
     "scanner.run",
     "scanner.capture",
     "scanner.cli",
+    # nor what sits above it: configuration, probes, the modes that drive scans, checks, reports
+    "scanner.config",
+    "scanner.probes",
+    "scanner.schedule",
+    "scanner.distributed",
+    "checks",
+    "reports",
 )
 
 
