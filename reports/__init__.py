@@ -1,6 +1,7 @@
 """Rendering what scans stored: the single-scan HTML report and the JSON/CSV exports.
 
-Reports read the store (``reports.queries``) and never re-run checks.
+Reports read the store (``scanner.store.report_queries``, put together per scan in
+``reports.queries``) and never re-run checks.
 """
 
 from reports.export import export_document, export_findings

@@ -8,14 +8,13 @@ each BITV-Test step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from scanner.evidence.axe import AxeEvidence
-from scanner.store.models import Page
+from scanner.store.report_queries import tested_html_extras
 
-BATCH = 200
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass
@@ -37,19 +36,9 @@ class AxeCoverage:
 
 def load_axe_coverage(db: Session, scan_id: int) -> AxeCoverage:
     coverage = AxeCoverage()
-    last_id = 0
-    while True:
-        rows = db.exec(
-            select(Page.id, Page.extras)
-            .where(Page.scan_id == scan_id, Page.kind == "html", Page.status == "ok", Page.id > last_id)
-            .order_by(Page.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return coverage
-        for _, extras in rows:
-            _add_page(coverage, (extras or {}).get(AxeEvidence.KIND))
-        last_id = rows[-1][0]
+    for extras in tested_html_extras(db, scan_id):
+        _add_page(coverage, (extras or {}).get(AxeEvidence.KIND))
+    return coverage
 
 
 def _add_page(coverage: AxeCoverage, stored: Any) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from reports.history import Change, ScanHistory, scan_history
 from reports.labels import ViewTexts
@@ -19,6 +18,9 @@ from reports.queries import FAMILIES, load_scan_data
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
 from reports.webteam import group_table, version_table
 from scanner.findings.registry import CheckRegistry, load_all_checks
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 CHANGE_ORDER = (Change.NEW, Change.FIXED, Change.NOT_RECHECKED, Change.PERSISTING)
 

@@ -16,10 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy.engine import Engine
-from sqlmodel import select
+from typing import TYPE_CHECKING, Any
 
 from checks.privacy.attribution import (
     cookie_setter_urls,
@@ -35,7 +32,18 @@ from scanner.evidence import Scenario
 from scanner.evidence.consent import consent_of
 from scanner.evidence.privacy import privacy_of
 from scanner.store.db import session
-from scanner.store.models import Cookie, Page, Request, Scan, StorageItem
+from scanner.store.models import Page, Scan
+from scanner.store.report_queries import (
+    page_cookies,
+    page_storage,
+    scan_by_id,
+    scan_pages,
+    third_party_contacts,
+    third_party_requests,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 SCENARIOS = (Scenario.FIRST_VISIT, Scenario.REJECTED, Scenario.ACCEPTED)
 LABELS = {
@@ -180,14 +188,12 @@ def build_dpo_view(engine: Engine, scan_id: int, language: str = "de") -> DpoVie
     texts = LABELS["en" if language == "en" else "de"]
     registry = vendor_registry()
     with session(engine) as db:
-        scan = db.get(Scan, scan_id)
+        scan = scan_by_id(db, scan_id)
         first_party = FirstPartySet(scan.config_json.get("first_party_hosts", []))
-        pages = {page.id: page for page in db.exec(select(Page).where(Page.scan_id == scan_id)).all()}
-        requests = db.exec(
-            select(Request).where(Request.page_id.in_(pages), Request.third_party == True)  # noqa: E712
-        ).all()
-        cookies = db.exec(select(Cookie).where(Cookie.page_id.in_(pages))).all()
-        storage = db.exec(select(StorageItem).where(StorageItem.page_id.in_(pages))).all()
+        pages = {page.id: page for page in scan_pages(db, scan_id)}
+        requests = third_party_requests(db, pages)
+        cookies = page_cookies(db, pages)
+        storage = page_storage(db, pages)
         first_seen = _first_seen(db, scan, registry)
     rows: dict[str, VendorRow] = {}
     by_url: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -323,13 +329,7 @@ def _consent_rows(pages: dict[int, Page], texts: dict) -> tuple[list[ConsentRow]
 
 def _first_seen(db, scan: Scan, registry: VendorRegistry) -> dict[str, str]:
     """Vendor key -> date of the first scan of this target in which it was contacted."""
-    found = db.exec(
-        select(Request.host, Request.vendor, Scan.started_at)
-        .join(Page, Page.id == Request.page_id)
-        .join(Scan, Scan.id == Page.scan_id)
-        .where(Scan.target_id == scan.target_id, Request.third_party == True)  # noqa: E712
-        .distinct()
-    ).all()
+    found = third_party_contacts(db, scan.target_id)
     earliest: dict[str, datetime] = {}
     for host, stored, started in found:
         key = (stored or request_attribution("", host, registry))["host_key"]

@@ -16,14 +16,15 @@ properties (``govscan:review``, ``govscan:change``); the tool's outcome itself s
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any, TextIO
 
 from reports.history import PREVIOUS, Baseline, TrackedFinding, scan_history
 from reports.queries import iso_datetime, load_scan_data
 from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckRegistry, Family, load_all_checks
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 GOVSCAN_VOCABULARY = f"{PROJECT_URL}/docs/earl#"
 CHECKS_BASE = f"{PROJECT_URL}/docs/checks#"

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Any, Literal, TextIO
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from reports.grouping import group_key
 from reports.history import PREVIOUS, Baseline, Change, ScanHistory, TrackedFinding, scan_history
-from reports.queries import CheckInScan, PageRow, ScanData, checks_in_scan, iso_datetime, load_scan_data
+from reports.queries import CheckInScan, ScanData, checks_in_scan, iso_datetime, load_scan_data
 from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
+from scanner.store.report_queries import PageRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 SCHEMA_URL = f"{PROJECT_URL}/docs/export-schema.json"
 SCHEMA_VERSION = "1.1"

@@ -16,17 +16,24 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
-from reports.queries import check_tallies, finding_rows, host_rows, page_rows
 from scanner.findings.fingerprint import page_location
 from scanner.store.db import session as open_session
 from scanner.store.models import Finding, Scan
+from scanner.store.report_queries import (
+    check_tallies,
+    finding_rows,
+    host_rows,
+    page_rows,
+    previous_completed_scan,
+)
 from scanner.store.reviews import Decision, ReviewDecision, judged_hash, latest_decisions
 from scanner.store.scans import ScanLookupError, ScanStatus, get_scan
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 PREVIOUS: Literal["previous"] = "previous"  # baseline: the previous completed scan of the same target
 Baseline = int | None | Literal["previous"]
@@ -120,18 +127,6 @@ class ScanHistory:
 
 
 # --- finding the baseline ------------------------------------------------------------------------
-
-
-def previous_completed_scan(db: Session, scan: Scan) -> Scan | None:
-    return db.exec(
-        select(Scan)
-        .where(
-            Scan.target_id == scan.target_id,
-            Scan.status == ScanStatus.COMPLETED.value,
-            Scan.id < scan.id,
-        )
-        .order_by(Scan.id.desc())
-    ).first()
 
 
 def resolve_baseline(db: Session, scan: Scan, baseline: Baseline) -> Scan | None:

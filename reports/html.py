@@ -20,9 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy.engine import Engine
 
 from reports.accessibility_view import build_accessibility_section
 from reports.dpo import DpoView, build_dpo_view
@@ -59,6 +59,9 @@ from scanner.findings.registry import (
     load_all_checks,
 )
 from scanner.store.models import Finding
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import TextIO
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, TextIO
 
 from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, TrackedFinding, scan_history
 from reports.queries import checks_in_scan, iso_datetime, load_scan_data
 from scanner.findings.registry import CheckRegistry, load_all_checks
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_NAME = 200

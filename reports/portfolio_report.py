@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from reports.charts import SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.labels import ViewTexts
@@ -32,6 +31,9 @@ from reports.views import (
     write,
 )
 from scanner.findings.registry import SEVERITY_ORDER
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Read side of one scan: everything the report and the exports show, read in one place.
+"""One scan as the reports see it: everything the report and the exports show, read in one place.
 
-Reports never re-run checks (STYLE.md, Scrapy): they read what the scan stored. The SQL lives here
-so that the HTML report and the JSON/CSV export cannot drift apart in what they count.
+Reports never re-run checks (STYLE.md, Scrapy): they read what the scan stored. The queries live
+in ``scanner.store.report_queries``; here they are put together in one session (one consistent
+view), so that the HTML report and the JSON/CSV export cannot drift apart in what they count.
 """
 
 from __future__ import annotations
@@ -9,46 +10,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from reports.accessibility_data import AxeCoverage, load_axe_coverage
 from scanner.findings.registry import Check, CheckRegistry, Family, Scope
 from scanner.store.db import session as open_session
-from scanner.store.models import CheckTally, Finding, HostResult, Page, Scan, Target
-from scanner.store.scans import ScanStatus, get_scan, scan_summary
+from scanner.store.models import Finding, HostResult, Scan
+from scanner.store.report_queries import (
+    PageRow,
+    TallyCounts,
+    check_tallies,
+    effective_summary,
+    finding_rows,
+    host_rows,
+    page_rows,
+)
+from scanner.store.scans import ScanStatus, get_scan, target_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 from scanner.store.security import TlsProfileOutcome, tls_profile_outcomes
 
 FAMILIES: tuple[str, ...] = tuple(family.value for family in Family)
-
-
-@dataclass(frozen=True)
-class PageRow:
-    """A page without its heavy evidence (DOM, headers, links): what reports list."""
-
-    id: int
-    url: str
-    final_url: str | None
-    scenario: str
-    kind: str
-    status: str
-    failure_class: str | None
-    failure_detail: str | None
-    http_status: int | None
-    content_type: str | None
-    content_length: int | None
-    title: str | None
-    depth: int
-
-
-@dataclass(frozen=True)
-class TallyCounts:
-    evaluated: int = 0
-    with_findings: int = 0
-    findings: int = 0
-    errors: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,7 +73,7 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
     """Everything about one scan that reports show, read in one session (one consistent view)."""
     with open_session(engine) as db:
         scan = get_scan(db, scan_id)
-        target = db.get(Target, scan.target_id)
+        target = target_of(db, scan)
         return ScanData(
             scan=scan,
             target_name=target.name if target else str(scan.config_json.get("name", "")),
@@ -104,55 +87,6 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
             axe=load_axe_coverage(db, scan.id),
             tls_outcomes=tls_profile_outcomes(db, scan.id),
         )
-
-
-def effective_summary(db: Session, scan: Scan) -> dict[str, Any]:
-    """The stored summary of a finished scan; for a running one (no summary yet) the counts of now."""
-    if scan.summary and scan.status != ScanStatus.RUNNING.value:
-        return dict(scan.summary)
-    return scan_summary(db, scan.id)
-
-
-def page_rows(db: Session, scan_id: int) -> list[PageRow]:
-    columns = (
-        Page.id,
-        Page.url,
-        Page.final_url,
-        Page.scenario,
-        Page.kind,
-        Page.status,
-        Page.failure_class,
-        Page.failure_detail,
-        Page.http_status,
-        Page.content_type,
-        Page.content_length,
-        Page.title,
-        Page.depth,
-    )
-    rows = [PageRow(*row) for row in db.exec(select(*columns).where(Page.scan_id == scan_id)).all()]
-    # Sorted here, not in SQL: PostgreSQL collations would order URLs differently from SQLite.
-    return sorted(rows, key=lambda page: (page.url, page.scenario, page.id))
-
-
-def finding_rows(db: Session, scan_id: int) -> list[Finding]:
-    rows = db.exec(select(Finding).where(Finding.scan_id == scan_id)).all()
-    return sorted(rows, key=finding_order)
-
-
-def finding_order(finding: Finding) -> tuple[str, str, str, str]:
-    return (finding.family, finding.check_id, finding.page_url or "", finding.fingerprint)
-
-
-def host_rows(db: Session, scan_id: int) -> list[HostResult]:
-    rows = db.exec(select(HostResult).where(HostResult.scan_id == scan_id)).all()
-    return sorted(rows, key=lambda host: (host.host, host.port, host.probe))
-
-
-def check_tallies(db: Session, scan_id: int) -> dict[str, TallyCounts]:
-    rows = db.exec(select(CheckTally).where(CheckTally.scan_id == scan_id)).all()
-    return {
-        row.check_id: TallyCounts(row.evaluated, row.with_findings, row.findings, row.errors) for row in rows
-    }
 
 
 def checks_in_scan(data: ScanData, registry: CheckRegistry) -> list[CheckInScan]:

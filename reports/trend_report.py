@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from reports.charts import CHANGE_COLOURS, FAMILY_COLOURS, SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.history import VersionChange
@@ -33,6 +32,9 @@ from reports.views import (
     write,
 )
 from scanner.findings.registry import SEVERITY_ORDER
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)

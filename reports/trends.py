@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING
 
 from reports.history import Change, ScanHistory, VersionChange, compare
 from scanner.findings.registry import SEVERITY_ORDER
 from scanner.store.db import session as open_session
 from scanner.store.models import Scan, Target
-from scanner.store.scans import ScanLookupError, ScanStatus, get_scan
+from scanner.store.report_queries import all_targets, scans_of_target
+from scanner.store.scans import ScanLookupError, ScanStatus, get_scan, target_by_name, target_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,12 @@ def trend_for_scan(engine: Engine, scan_id: int | None) -> TargetTrend:
     """The trend of the target of a scan (default: the newest scan)."""
     with open_session(engine) as db:
         scan = get_scan(db, scan_id)
-        return target_trend(db, db.get(Target, scan.target_id))
+        return target_trend(db, target_of(db, scan))
 
 
 def trend_for_target(engine: Engine, target_name: str) -> TargetTrend:
     with open_session(engine) as db:
-        target = db.exec(select(Target).where(Target.name == target_name)).first()
+        target = target_by_name(db, target_name)
         if target is None:
             raise ScanLookupError(f"there is no target {target_name!r} in this database")
         return target_trend(db, target)
@@ -89,12 +92,12 @@ def trend_for_target(engine: Engine, target_name: str) -> TargetTrend:
 
 def all_trends(engine: Engine) -> list[TargetTrend]:
     with open_session(engine) as db:
-        targets = db.exec(select(Target)).all()
+        targets = all_targets(db)
         return sorted((target_trend(db, target) for target in targets), key=lambda trend: trend.target.name)
 
 
 def target_trend(db: Session, target: Target) -> TargetTrend:
-    scans = db.exec(select(Scan).where(Scan.target_id == target.id).order_by(Scan.id)).all()
+    scans = scans_of_target(db, target.id)
     points: list[TrendPoint] = []
     previous: Scan | None = None
     for scan in scans:

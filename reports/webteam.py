@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from reports.formatting import css_token
 from reports.grouping import FindingGroup, group_findings
@@ -23,6 +22,9 @@ from reports.queries import load_scan_data
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
 from scanner.findings.registry import SEVERITY_ORDER, CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, Scan
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 COLLAPSE_OVER = 5  # occurrences; longer lists start collapsed
 MAX_VARIANTS = 3  # snippets shown per group

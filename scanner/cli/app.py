@@ -20,12 +20,12 @@ from rich.markup import escape
 from scanner import __version__
 from scanner.capture.browser import ChromiumNotFound
 from scanner.config.targets import ConfigError
-from scanner.distributed.database import DatabaseUnavailable
 from scanner.net.connect_to import ConnectToError
 from scanner.net.network import NetworkSettings
 from scanner.net.trust import CaBundleError, TrustStoreError, read_ca_bundle
 from scanner.schedule.cron import CronError
 from scanner.store.db import DatabaseUrlError
+from scanner.store.job_queue import DatabaseUnavailable
 from scanner.store.scans import ScanLookupError
 
 app = typer.Typer(

@@ -13,8 +13,7 @@ from scanner.cli.app import (
 )
 from scanner.cli.reporting import baseline_option
 from scanner.store.db import session
-from scanner.store.models import Target
-from scanner.store.scans import get_scan
+from scanner.store.scans import get_scan, target_of
 
 
 def prepare_gate(engine, fail_on: list[str], baseline: int | None, targets: list) -> list[GateRule]:
@@ -31,7 +30,7 @@ def prepare_gate(engine, fail_on: list[str], baseline: int | None, targets: list
         raise Exit(2, "--baseline needs exactly one --target (a baseline belongs to one target)")
     with session(engine) as db:
         scan = get_scan(db, baseline)
-        target = db.get(Target, scan.target_id)
+        target = target_of(db, scan)
     if target is None or target.name != targets[0].name:
         raise Exit(2, f"--baseline {baseline}: that scan belongs to another target, not {targets[0].name!r}")
     if scan.status != "completed":

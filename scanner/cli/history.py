@@ -9,22 +9,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import select
 
 from reports.history import ScanHistory
 from reports.labels import cli_text
 from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, stdout
 from scanner.cli.reporting import check_language
 from scanner.store.db import DEFAULT_DB, open_database, session
-from scanner.store.models import Finding, Scan, Target
 from scanner.store.reviews import (
     Decision,
-    ReviewDecision,
     ReviewError,
-    judged_hash,
+    decision_state,
     latest_decisions,
     record_decision,
 )
+from scanner.store.scans import target_names
 
 LangOption = Annotated[str, typer.Option("--lang", help="de or en.")]
 OutOption = Annotated[Path, typer.Option("--out", help="Directory for the report.")]
@@ -114,7 +112,7 @@ def reviews(
     with errors_to_exit_codes():
         engine = open_database(db)
         with session(engine) as db_session:
-            targets = {row.id: row.name for row in db_session.exec(select(Target)).all()}
+            targets = target_names(db_session)
             if target is not None and target not in targets.values():
                 raise Exit(2, f"there is no target {target!r} in this database")
             decisions = [
@@ -157,20 +155,3 @@ def reviews(
             states[row.fingerprint],
         )
     stdout.print(table)
-
-
-def decision_state(db_session, decision: ReviewDecision) -> str:
-    """current / lapsed for the finding in the target's newest completed scan; absent if it is not there."""
-    newest = db_session.exec(
-        select(Scan)
-        .where(Scan.target_id == decision.target_id, Scan.status == "completed")
-        .order_by(Scan.id.desc())
-    ).first()
-    if newest is None:
-        return "absent"
-    finding = db_session.exec(
-        select(Finding).where(Finding.scan_id == newest.id, Finding.fingerprint == decision.fingerprint)
-    ).first()
-    if finding is None:
-        return "absent"
-    return "current" if judged_hash(finding) == decision.judged_hash else "lapsed"

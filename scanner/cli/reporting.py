@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import select
 
 from reports.history import PREVIOUS, Baseline
 from scanner.cli.app import DbOption, Exit, ScanOption, app, errors_to_exit_codes
 from scanner.store.db import DEFAULT_DB, open_database, session
-from scanner.store.models import Scan, Target
-from scanner.store.scans import get_scan
+from scanner.store.scans import get_scan, newest_scan_of_target, target_by_name
 
 REPORT_KINDS = ("scan", "webteam", "trend", "portfolio")
 
@@ -124,12 +122,8 @@ def resolve_scan(engine, scan_id: int | None, target: str | None) -> int:
     with session(engine) as db:
         if scan_id is not None or target is None:
             return get_scan(db, scan_id).id
-        row = db.exec(select(Target).where(Target.name == target)).first()
-        newest = (
-            db.exec(select(Scan).where(Scan.target_id == row.id).order_by(Scan.id.desc())).first()
-            if row
-            else None
-        )
+        row = target_by_name(db, target)
+        newest = newest_scan_of_target(db, row.id) if row else None
         if newest is None:
             raise Exit(2, f"there is no scan of target {target!r} in this database")
         return newest.id

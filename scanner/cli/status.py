@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
-from sqlalchemy import func, inspect, text
-from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from reports.labels import cli_text
 from scanner.distributed.tasks import SCAN_TASK
 from scanner.store.db import session
-from scanner.store.models import Scan, Target
+from scanner.store.job_queue import queue_depth
 from scanner.store.scans import ScanStatus
-from scanner.store.schedule import ScheduleState, utc
+from scanner.store.schedule import utc
+from scanner.store.status import status_rows
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,11 @@ class Status:
 
 
 def collect_status(engine: Engine, now: datetime) -> Status:
-    status = Status(queue=_queue_depth(engine))
+    status = Status(queue=queue_depth(engine, SCAN_TASK))
     with session(engine) as db:
-        names = dict(db.exec(select(Target.id, Target.name)).all())
-        schedules = dict(db.exec(select(ScheduleState.target_id, ScheduleState.schedule)).all())
-        newest = _by_target(db, select(func.max(Scan.id)).group_by(Scan.target_id))
-        completed = _by_target(
-            db, select(func.max(Scan.id)).where(Scan.status == ScanStatus.COMPLETED).group_by(Scan.target_id)
-        )
-        running = db.exec(select(Scan).where(Scan.status == ScanStatus.RUNNING).order_by(Scan.id)).all()
+        rows = status_rows(db)
+    names, schedules, newest, completed = rows.names, rows.schedules, rows.newest, rows.completed
+    running = rows.running
     for scan in running:
         runner = f"{scan.runner_host}:{scan.runner_pid}"
         status.running.append(RunningScan(scan.id, names[scan.target_id], utc(scan.started_at), runner))
@@ -88,23 +85,6 @@ def collect_status(engine: Engine, now: datetime) -> Status:
         )
     )
     return status
-
-
-def _by_target(db, scan_ids) -> dict[int, Scan]:
-    return {scan.target_id: scan for scan in db.exec(select(Scan).where(Scan.id.in_(scan_ids))).all()}
-
-
-def _queue_depth(engine: Engine) -> dict[str, int] | None:
-    if not inspect(engine).has_table("procrastinate_jobs"):
-        return None
-    query = text(
-        """SELECT CASE WHEN status = 'todo' AND scheduled_at > now() THEN 'waiting_to_retry'
-                       ELSE status::text END AS state, count(*)
-             FROM procrastinate_jobs WHERE task_name = :task GROUP BY 1"""
-    )
-    with engine.connect() as connection:
-        counts = dict(connection.execute(query, {"task": SCAN_TASK}).all())
-    return {state: counts.get(state, 0) for state in ("todo", "waiting_to_retry", "doing", "failed")}
 
 
 def status_tables(status: Status) -> list[Table]:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from sqlalchemy import func, update
-from sqlmodel import Session, select
 
 from scanner.crawl.scope import CrawlScope
 from scanner.crawl.urls import looks_like_document, normalise_url, url_key
+from scanner.store.frontier import claim_next, count_items, queue_items, requeue_in_progress
 from scanner.store.models import FrontierItem
-from scanner.store.upsert import insert_ignoring_duplicates
 
-CLAIM_WINDOW = 64  # queued items looked at per claim, to find one whose host is free
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ class Frontier:
                     "state": "queued",
                 },
             )
-        return insert_ignoring_duplicates(session, FrontierItem, list(rows.values()), ("scan_id", "url_key"))
+        return queue_items(session, list(rows.values()))
 
     def claim(
         self,
@@ -78,35 +77,11 @@ class Frontier:
         kinds: Iterable[str] = ("html", "document"),
     ) -> FrontierItem | None:
         """Mark the next queued item of ``kinds`` whose host is free as in progress and return it."""
-        candidates = session.exec(
-            select(FrontierItem)
-            .where(
-                FrontierItem.scan_id == self.scan_id,
-                FrontierItem.state == "queued",
-                FrontierItem.kind.in_(list(kinds)),
-            )
-            .order_by(FrontierItem.depth, FrontierItem.id)
-            .limit(CLAIM_WINDOW)
-        ).all()
-        for item in candidates:
-            if host_is_free(item.host):
-                item.state = "in_progress"
-                session.add(item)
-                session.commit()
-                return item
-        return None
+        return claim_next(session, self.scan_id, host_is_free, kinds)
 
     def count(self, session: Session, state: str) -> int:
-        return session.exec(
-            select(func.count()).where(FrontierItem.scan_id == self.scan_id, FrontierItem.state == state)
-        ).one()
+        return count_items(session, self.scan_id, state)
 
     def requeue_unfinished(self, session: Session) -> int:
         """After a crash: items that were in flight go back to the queue (their pages were not stored)."""
-        result = session.execute(
-            update(FrontierItem)
-            .where(FrontierItem.scan_id == self.scan_id, FrontierItem.state == "in_progress")
-            .values(state="queued")
-        )
-        session.commit()
-        return result.rowcount or 0
+        return requeue_in_progress(session, self.scan_id)

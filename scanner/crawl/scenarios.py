@@ -7,14 +7,15 @@ shallowest first, so that the same pages can be compared across scenarios and ac
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.engine import Engine
-from sqlmodel import select
+from typing import TYPE_CHECKING
 
 from scanner.crawl.urls import url_key
-from scanner.evidence import PageKind, PageStatus, Scenario
+from scanner.evidence import Scenario
 from scanner.store.db import session
-from scanner.store.models import Page
+from scanner.store.scan_run import rendered_first_visits, stored_scenario_visits
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 CONSENT_SCENARIOS = (Scenario.REJECTED, Scenario.ACCEPTED)
 
@@ -31,23 +32,8 @@ def scenario_visits(
 ) -> list[ScenarioVisit]:
     """The visits still to do: a resumed scan does not repeat those already stored."""
     with session(engine) as db:
-        rendered = db.exec(
-            select(Page.url, Page.final_url, Page.depth)
-            .where(
-                Page.scan_id == scan_id,
-                Page.scenario == Scenario.FIRST_VISIT.value,
-                Page.kind == PageKind.HTML.value,
-                Page.status == PageStatus.OK.value,
-            )
-            .order_by(Page.depth, Page.id)
-        ).all()
-        done = set(
-            db.exec(
-                select(Page.url_key, Page.scenario).where(
-                    Page.scan_id == scan_id, Page.scenario != Scenario.FIRST_VISIT.value
-                )
-            ).all()
-        )
+        rendered = rendered_first_visits(db, scan_id)
+        done = stored_scenario_visits(db, scan_id)
     starts = {url_key(url) for url in start_urls}
     chosen = [row for row in rendered if url_key(row.url) in starts]
     others = [row for row in rendered if url_key(row.url) not in starts]

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
-from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from scanner.config.targets import TargetConfig
 from scanner.distributed.database import prepare_database
@@ -25,8 +24,11 @@ from scanner.net.server_address import server_lock_key
 from scanner.schedule.cron import due_slot
 from scanner.store.db import session
 from scanner.store.models import Target
-from scanner.store.scans import ScanLookupError
+from scanner.store.scans import ScanLookupError, targets_named
 from scanner.store.schedule import claim_slot, scheduled, sync_schedules, utc
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -46,10 +48,7 @@ async def enqueue_due(
 ) -> EnqueueResult:
     """Defer every scheduled target whose slot has come; with ``names``, those targets now."""
     with session(engine) as db:
-        if names:
-            rows = [(row, None) for row in db.exec(select(Target).where(Target.name.in_(names))).all()]
-        else:
-            rows = scheduled(db)
+        rows = [(row, None) for row in targets_named(db, names)] if names else scheduled(db)
     result = EnqueueResult()
     for row, state in rows:
         slot = None
@@ -99,7 +98,7 @@ async def enqueue_targets(
         with session(engine) as db:
             if targets is not None:
                 sync_schedules(db, targets)
-            known = set(db.exec(select(Target.name).where(Target.name.in_(names))).all())
+            known = {row.name for row in targets_named(db, names)}
         if unknown := [name for name in names if name not in known]:
             raise UnknownTargets(
                 f"unknown target(s) {', '.join(map(repr, unknown))}: not in the database; "

@@ -12,17 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from scanner.config.targets import TargetConfig
 from scanner.distributed.browsers import BrowserLease, RecyclingBrowser
@@ -30,9 +25,17 @@ from scanner.distributed.tasks import TransientScanFailure
 from scanner.net.network import NetworkSettings
 from scanner.run.scan import ScanOutcome, scan_target
 from scanner.store.db import session
-from scanner.store.models import Scan, Target
-from scanner.store.scans import ScanLookupError, ScanStatus
-from scanner.store.schedule import ScheduleState, release_runner, utc
+from scanner.store.scans import (
+    ScanLookupError,
+    ScanStatus,
+    newest_scan_of_target,
+    set_stopped_by,
+    target_by_id,
+)
+from scanner.store.schedule import ScheduleState, mark_running, release_runner, schedule_state, utc
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +80,14 @@ async def run_scan_job(
     stalled); either way a second scan would duplicate the first.
     """
     with session(runtime.engine) as db:
-        row = db.get(Target, target_id)
+        row = target_by_id(db, target_id)
         if row is None:
             raise LookupError(f"target {target_id} is not in the database (deleted since it was queued?)")
         target = TargetConfig.from_json_dict(row.config_json)
-        if attempt > 0 and _slot_completed(db.get(ScheduleState, target_id), slot):
+        if attempt > 0 and _slot_completed(schedule_state(db, target_id), slot):
             log.info("%s: slot %s was completed by an earlier attempt", target.name, slot)
             return None
-        _mark_running(db, target_id)
+        mark_running(db, target_id, _now())
     try:
         outcome = await _scan(runtime, target, resume=attempt > 0)
     except ScanLookupError as error:
@@ -142,15 +145,6 @@ async def _browser_for(runtime: WorkerRuntime, target: TargetConfig) -> AsyncIte
         yield lease
 
 
-def _mark_running(db, target_id: int) -> None:
-    db.exec(
-        update(ScheduleState)
-        .where(ScheduleState.target_id == target_id)
-        .values(running_since=_now(), runner_host=socket.gethostname(), runner_pid=os.getpid())
-    )
-    db.commit()
-
-
 def _slot_completed(state: ScheduleState | None, slot: str | None) -> bool:
     return (
         state is not None
@@ -164,10 +158,9 @@ def _slot_completed(state: ScheduleState | None, slot: str | None) -> bool:
 def _finish_run(engine: Engine, target_id: int, outcome: ScanOutcome | None) -> None:
     """Record how the run ended; a run cut off by the job budget leaves its scan interrupted."""
     with session(engine) as db:
-        scan = db.exec(select(Scan).where(Scan.target_id == target_id).order_by(Scan.id.desc())).first()
+        scan = newest_scan_of_target(db, target_id)
         if outcome is None and scan is not None and scan.status == ScanStatus.INTERRUPTED:
-            scan.stopped_by = "job_budget"
-            db.add(scan)
+            set_stopped_by(db, scan, "job_budget")
         status = outcome.status if outcome else ScanStatus.INTERRUPTED.value
         release_runner(
             db, target_id, finished=True, scan_id=scan.id if scan else None, status=status, now=_now()

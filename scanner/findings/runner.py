@@ -9,48 +9,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from scanner.evidence import HostProbeResult, PageCapture, Scenario
+from scanner.evidence import HostProbeResult, PageCapture
 from scanner.findings.fingerprint import fingerprint, page_location
+from scanner.findings.located import CheckOutcome, LocatedFinding, TallyDelta
 from scanner.findings.registry import Check, CheckContext, CheckRegistry, Finding, Scope, SiteEvidence
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LocatedFinding:
-    """A finding with everything the store needs to place it."""
-
-    check: Check
-    finding: Finding
-    fingerprint: str
-    page_url: str | None = None
-    host: str | None = None
-    scenario: Scenario | None = None
-
-
-@dataclass
-class TallyDelta:
-    evaluated: int = 0
-    with_findings: int = 0
-    findings: int = 0
-    errors: int = 0
-
-
-@dataclass
-class CheckOutcome:
-    findings: list[LocatedFinding] = field(default_factory=list)
-    tallies: dict[str, TallyDelta] = field(default_factory=dict)
-
-    def extend(self, other: CheckOutcome) -> None:
-        self.findings.extend(other.findings)
-        for check_id, delta in other.tallies.items():
-            mine = self.tallies.setdefault(check_id, TallyDelta())
-            mine.evaluated += delta.evaluated
-            mine.with_findings += delta.with_findings
-            mine.findings += delta.findings
-            mine.errors += delta.errors
 
 
 def run_page_checks(capture: PageCapture, context: CheckContext, registry: CheckRegistry) -> CheckOutcome:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from scanner.evidence import HostProbeResult
 from scanner.families import import_modules
 from scanner.net.client import NetClient
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 ProbeFn = Callable[[str, int, NetClient], Awaitable[HostProbeResult]]
-# Stores what a probe derived beyond its HostResult row (e.g. the header grade), in the same transaction.
-PersistFn = Callable[[Session, int, HostProbeResult], None]
+# Stores what a probe derived beyond its HostResult row (e.g. the header grade), in the same transaction;
+# the function lives in scanner.store (e.g. scanner.store.security.add_header_grade).
+PersistFn = Callable[["Session", int, HostProbeResult], None]
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from sqlmodel import Session
-
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.http_headers import HTTP_HEADERS_PROBE, HttpHeadersEvidence
 from scanner.evidence.redact import short_hash
@@ -20,7 +18,7 @@ from scanner.net.client import HttpFailure, HttpResponse, NetClient
 from scanner.probes import host_probe
 from scanner.probes.observatory import ALGORITHM_VERSION, FetchedResponse, SiteFetches, grade_site
 from scanner.probes.observatory.preload import DATASET_NAME, installed_preload_list
-from scanner.store.security import HeaderGrade
+from scanner.store.security import add_header_grade
 
 MAX_HOPS = 10
 MAX_BODY = 2 * 1024 * 1024
@@ -29,28 +27,7 @@ CORS_ORIGIN = "https://http-observatory.security.mozilla.org"  # the Origin the 
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def _persist_grade(db: Session, scan_id: int, result: HostProbeResult) -> None:
-    evidence = result.evidence(HttpHeadersEvidence)
-    if evidence is None:
-        return
-    grade = evidence.grade
-    db.add(
-        HeaderGrade(
-            scan_id=scan_id,
-            host=result.host,
-            algorithm_version=evidence.algorithm_version,
-            score=grade["score"] if grade else None,
-            grade=grade["grade"] if grade else None,
-            tests_passed=grade["tests_passed"] if grade else None,
-            tests_failed=grade["tests_failed"] if grade else None,
-            not_graded=evidence.not_graded,
-            preload_list=evidence.preload_list,
-            tests=grade["tests"] if grade else {},
-        )
-    )
-
-
-@host_probe(HTTP_HEADERS_PROBE, port=443, connections=1, persist=_persist_grade)
+@host_probe(HTTP_HEADERS_PROBE, port=443, connections=1, persist=add_header_grade)
 async def probe_http_headers(host: str, port: int, client: NetClient) -> HostProbeResult:
     https, https_cookies, https_failure = await _session(client, f"https://{host}/")
     http, http_cookies, _ = await _session(client, f"http://{host}/")

@@ -22,10 +22,9 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from traceback import TracebackException
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.utils import CryptographyDeprecationWarning
-from sqlmodel import Session
 from sslyze import (
     ScanCommand,
     ScanCommandAttemptStatusEnum,
@@ -53,7 +52,10 @@ from scanner.net.client import NetClient
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.tls_facts import certificate_facts, protocol_facts, vulnerability_facts
-from scanner.store.security import TlsProfileOutcome
+from scanner.store.security import add_tls_profile_outcomes
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CONNECTIONS_PER_SERVER = 2
 ATTEMPTS = 3
@@ -99,18 +101,16 @@ def _persist_profiles(db: Session, scan_id: int, result: HostProbeResult) -> Non
     except Exception:
         log.exception("TLS profiles could not be evaluated for %s:%s", result.host, result.port)
         return
-    for profile, outcome in outcomes:
-        db.add(
-            TlsProfileOutcome(
-                scan_id=scan_id,
-                host=result.host,
-                port=result.port,
-                profile=profile.name,
-                profile_version=profile.version,
-                deviations=outcome.deviations,
-                not_tested=outcome.not_tested,
-            )
-        )
+    add_tls_profile_outcomes(
+        db,
+        scan_id,
+        result.host,
+        result.port,
+        [
+            (profile.name, profile.version, outcome.deviations, outcome.not_tested)
+            for profile, outcome in outcomes
+        ],
+    )
 
 
 @host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER, persist=_persist_profiles)

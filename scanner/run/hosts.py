@@ -11,9 +11,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
-
-from sqlalchemy.engine import Engine
-from sqlmodel import select
+from typing import TYPE_CHECKING
 
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.findings.registry import CheckContext, CheckRegistry
@@ -21,8 +19,11 @@ from scanner.findings.runner import run_host_checks
 from scanner.net.client import NetClient
 from scanner.probes import HostProbe
 from scanner.store.db import session
-from scanner.store.evidence_rows import add_findings
-from scanner.store.models import HostResult
+from scanner.store.evidence_rows import add_findings, add_host_result
+from scanner.store.scan_run import probed_hosts
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,7 @@ class HostProbeRunner:
         )
         self._tasks: dict[tuple[str, int, str], asyncio.Task] = {}
         with session(engine) as db:  # a resumed scan does not probe a host twice
-            done = db.exec(
-                select(HostResult.host, HostResult.port, HostResult.probe).where(
-                    HostResult.scan_id == scan_id
-                )
-            ).all()
-        self._done = set(done)
+            self._done = probed_hosts(db, scan_id)
 
     def ensure(self, host: str) -> None:
         """Start every probe for ``host`` that has not run in this scan yet."""
@@ -134,18 +130,7 @@ class HostProbeRunner:
     def _store(self, result: HostProbeResult) -> None:
         outcome = run_host_checks(result, self.context, self.registry)
         with session(self.engine) as db:
-            db.add(
-                HostResult(
-                    scan_id=self.scan_id,
-                    host=result.host,
-                    port=result.port,
-                    probe=result.probe,
-                    ok=result.ok,
-                    failure_class=result.failure_class.value if result.failure_class else None,
-                    failure_detail=result.failure_detail,
-                    data=result.data,
-                )
-            )
+            add_host_result(db, self.scan_id, result)
             persist = self._persist.get(result.probe)
             if persist is not None and result.ok:
                 persist(db, self.scan_id, result)

@@ -12,13 +12,10 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version as package_version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete
-from sqlalchemy.engine import Engine
-from sqlmodel import func, select
-
+from checks.privacy import attribution
 from scanner.capture.browser import ScanBrowser, launch_browser
 from scanner.capture.collectors import for_target, load_all_collectors
 from scanner.capture.document_content import document_extras
@@ -31,7 +28,7 @@ from scanner.crawl.robots import RobotsCache
 from scanner.crawl.scenarios import ScenarioVisit, scenario_visits
 from scanner.crawl.scope import CrawlScope
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
-from scanner.crawl.urls import is_document_content_type, origin_of
+from scanner.crawl.urls import is_document_content_type, origin_of, url_key
 from scanner.datasets import versions_in_use
 from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
 from scanner.findings.fingerprint import RECIPE as FINGERPRINT_RECIPE
@@ -45,7 +42,16 @@ from scanner.run.engine_versions import family_engine_versions
 from scanner.run.hosts import HostProbeRunner
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
-from scanner.store.models import CheckTally, Finding, FrontierItem, Page, Scan
+from scanner.store.frontier import count_items, mark_done
+from scanner.store.models import FrontierItem, Scan
+from scanner.store.scan_run import (
+    attempted_page_count,
+    clear_site_results,
+    first_page,
+    record_engine_versions,
+    set_active_seconds,
+    tested_page_count,
+)
 from scanner.store.scans import (
     ScanStatus,
     claim_for_resume,
@@ -55,6 +61,9 @@ from scanner.store.scans import (
     upsert_target,
 )
 from scanner.store.site_evidence import StoredSiteEvidence
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 IDLE_POLL = 0.1  # seconds a worker waits when every queued host is busy
 
@@ -216,33 +225,23 @@ class ScanRun:
         return [probes[name] for name in sorted(self.registry.probes_needed())]
 
     def _record_versions(self, browser: ScanBrowser, family_versions: dict[str, Any]) -> None:
+        versions = {
+            "chromium": browser.version,
+            "playwright": package_version("playwright"),
+            "user_agent": browser.user_agent,
+            "checks": sorted(check.id for check in self.registry),
+            "fingerprint": FINGERPRINT_RECIPE,
+            "datasets": versions_in_use(),
+            **family_versions,
+        }
         with session(self.engine) as db:
-            scan = db.get(Scan, self.scan_id)
-            scan.chromium_version = browser.version
-            scan.engine_versions = {
-                **scan.engine_versions,
-                "chromium": browser.version,
-                "playwright": package_version("playwright"),
-                "user_agent": browser.user_agent,
-                "checks": sorted(check.id for check in self.registry),
-                "fingerprint": FINGERPRINT_RECIPE,
-                "datasets": versions_in_use(),
-                **family_versions,
-            }
-            db.add(scan)
-            db.commit()
+            record_engine_versions(db, self.scan_id, browser.version, versions)
 
     async def _prepare_frontier(self) -> None:
         with session(self.engine) as db:
             if self.progress.resumed:
                 self.frontier.requeue_unfinished(db)
-                self.pages_attempted = db.exec(
-                    select(func.count()).where(
-                        Page.scan_id == self.scan_id,
-                        Page.kind == PageKind.HTML.value,
-                        Page.failure_class != FailureClass.BLOCKED_BY_ROBOTS.value,
-                    )
-                ).one()
+                self.pages_attempted = attempted_page_count(db, self.scan_id)
                 return
             starts = [Discovered(url, 0, "start") for url in self.target.start_urls]
             self.frontier.add(db, starts, force_scope=True)
@@ -305,16 +304,7 @@ class ScanRun:
 
     def _documents_queued(self) -> bool:
         with session(self.engine) as db:
-            return (
-                db.exec(
-                    select(func.count()).where(
-                        FrontierItem.scan_id == self.scan_id,
-                        FrontierItem.state == "queued",
-                        FrontierItem.kind == "document",
-                    )
-                ).one()
-                > 0
-            )
+            return count_items(db, self.scan_id, "queued", kind="document") > 0
 
     async def _visit(self, item: FrontierItem) -> None:
         if item.kind == "document":
@@ -422,18 +412,21 @@ class ScanRun:
         outcome = run_page_checks(capture, self.context, self.registry)
         with session(self.engine) as db:
             page = add_page(
-                db, self.scan_id, capture, first_party=self.first_party, depth=depth, referrer=referrer
+                db,
+                self.scan_id,
+                capture,
+                url_key=url_key(capture.url),
+                first_party=self.first_party,
+                vendors=attribution,
+                depth=depth,
+                referrer=referrer,
             )
             add_findings(db, self.scan_id, page.id, outcome)
             if frontier_item is not None:
                 if capture.is_testable and capture.kind is PageKind.HTML:
                     self.frontier.add(db, self._discovered(frontier_item, capture))
-                stored = db.get(FrontierItem, frontier_item.id)
-                stored.state = "done"
-                db.add(stored)
-            scan = db.get(Scan, self.scan_id)
-            scan.active_seconds = self.active_before + (time.monotonic() - self.started)
-            db.add(scan)
+                mark_done(db, frontier_item.id)
+            set_active_seconds(db, self.scan_id, self.active_before + (time.monotonic() - self.started))
             db.commit()
             self.progress.queued = self.frontier.count(db, "queued")
         self._count_page(capture, len(outcome.findings))
@@ -468,24 +461,15 @@ class ScanRun:
         site_checks = [check.id for check in self.registry.of_scope(Scope.SITE)]
         with session(self.engine) as db:
             # A scan resumed after its site checks had run replaces their results instead of doubling them.
-            db.execute(
-                delete(Finding).where(Finding.scan_id == self.scan_id, Finding.scope == Scope.SITE.value)
-            )
-            db.execute(
-                delete(CheckTally).where(
-                    CheckTally.scan_id == self.scan_id, CheckTally.check_id.in_(site_checks)
-                )
-            )
+            clear_site_results(db, self.scan_id, site_checks)
             add_findings(db, self.scan_id, None, outcome)
             db.commit()
         self._count_findings(len(outcome.findings))
 
     def _finish(self) -> ScanOutcome:
         with session(self.engine) as db:
-            tested = db.exec(
-                select(func.count()).where(Page.scan_id == self.scan_id, Page.status == "ok")
-            ).one()
-            first = db.exec(select(Page).where(Page.scan_id == self.scan_id).order_by(Page.id)).first()
+            tested = tested_page_count(db, self.scan_id)
+            first = first_page(db, self.scan_id)
         if tested == 0:
             failure = first.failure_class if first else "nothing_in_scope"
             detail = first.failure_detail if first else "no start URL was in scope"
@@ -508,8 +492,9 @@ class ScanRun:
         transient: bool = False,
     ) -> ScanOutcome:
         with session(self.engine) as db:
-            scan = db.get(Scan, self.scan_id)
-            scan.active_seconds = self.active_before + (time.monotonic() - self.started)
+            scan = set_active_seconds(
+                db, self.scan_id, self.active_before + (time.monotonic() - self.started)
+            )
             scan = finish_scan(
                 db, scan, status, stopped_by=stopped_by, failure_class=failure_class, failure_detail=detail
             )

@@ -14,10 +14,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.engine import Engine
 
 from scanner.capture.browser import ChromiumNotFound
 from scanner.config.targets import TargetConfig
@@ -28,6 +26,9 @@ from scanner.schedule.cron import due_slot, next_slot
 from scanner.store.db import session
 from scanner.store.scans import runner_alive
 from scanner.store.schedule import ScheduleState, claim_runner, release_runner, scheduled, sync_schedules, utc
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 ScanFunction = Callable[..., Awaitable[ScanOutcome]]
 

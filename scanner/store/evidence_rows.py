@@ -1,23 +1,42 @@
-"""PageCapture and check outcomes -> rows, with the evidence-hygiene rules applied."""
+"""PageCapture, host probe results and check outcomes -> rows, with the evidence-hygiene rules applied."""
 
 from __future__ import annotations
 
 import gzip
 from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlmodel import Session
 
-from checks.privacy.attribution import cookie_attributions, request_attribution, storage_attributions
-from scanner.crawl.scope import FirstPartySet
-from scanner.crawl.urls import url_key
-from scanner.evidence import PageCapture
+from scanner.evidence import HostProbeResult, PageCapture
 from scanner.evidence.redact import redact_url, short_hash
-from scanner.findings.runner import CheckOutcome
 from scanner.net.domains import registrable_domain
-from scanner.store.models import CheckTally, Cookie, Finding, Page, Request, StorageItem
+from scanner.store.models import CheckTally, Cookie, Finding, HostResult, Page, Request, StorageItem
 from scanner.store.upsert import add_to_counters
 
+if TYPE_CHECKING:
+    from scanner.findings.located import CheckOutcome
+
 MAX_STORED_HTML = 5 * 1024 * 1024  # bytes of DOM kept per page (compressed on disk)
+
+
+class FirstParty(Protocol):
+    """Who is "us" (``scanner.crawl.scope.FirstPartySet`` is one): marks requests and cookies third-party."""
+
+    def is_third_party_url(self, url: str) -> bool: ...
+
+    def contains_host(self, host: str | None) -> bool: ...
+
+
+class VendorAttribution(Protocol):
+    """Who is behind a request, cookie or storage item, decided at scan time and stored with it
+    (``checks.privacy.attribution`` is one; the store only keeps what it is given)."""
+
+    def request_attribution(self, url: str, host: str) -> dict[str, Any] | None: ...
+
+    def cookie_attributions(self, capture: PageCapture) -> list[dict[str, Any]]: ...
+
+    def storage_attributions(self, capture: PageCapture) -> list[dict[str, Any]]: ...
 
 
 def add_page(
@@ -25,16 +44,21 @@ def add_page(
     scan_id: int,
     capture: PageCapture,
     *,
-    first_party: FirstPartySet,
+    url_key: str,
+    first_party: FirstParty,
+    vendors: VendorAttribution,
     depth: int = 0,
     referrer: str | None = None,
     store_dom: bool = True,
 ) -> Page:
-    """Add the page and its requests, cookies and storage to the session (flushed, not committed)."""
+    """Add the page and its requests, cookies and storage to the session (flushed, not committed).
+
+    ``url_key`` is the crawler's dedupe key of ``capture.url`` (``scanner.crawl.urls.url_key``).
+    """
     page = Page(
         scan_id=scan_id,
         url=capture.url,
-        url_key=url_key(capture.url),
+        url_key=url_key,
         scenario=capture.scenario.value,
         kind=capture.kind.value,
         depth=depth,
@@ -60,9 +84,9 @@ def add_page(
     )
     session.add(page)
     session.flush()  # assigns page.id
-    session.add_all(_requests(page.id, capture, first_party))
-    session.add_all(_cookies(page.id, capture, first_party))
-    session.add_all(_storage(page.id, capture))
+    session.add_all(_requests(page.id, capture, first_party, vendors))
+    session.add_all(_cookies(page.id, capture, first_party, vendors))
+    session.add_all(_storage(page.id, capture, vendors))
     return page
 
 
@@ -105,11 +129,29 @@ def add_findings(session: Session, scan_id: int, page_id: int | None, outcome: C
         )
 
 
+def add_host_result(session: Session, scan_id: int, result: HostProbeResult) -> None:
+    """Add one probe's result (not committed)."""
+    session.add(
+        HostResult(
+            scan_id=scan_id,
+            host=result.host,
+            port=result.port,
+            probe=result.probe,
+            ok=result.ok,
+            failure_class=result.failure_class.value if result.failure_class else None,
+            failure_detail=result.failure_detail,
+            data=result.data,
+        )
+    )
+
+
 def _compressed(html: str) -> bytes:
     return gzip.compress(html.encode("utf-8", "surrogatepass")[:MAX_STORED_HTML], compresslevel=6)
 
 
-def _requests(page_id: int, capture: PageCapture, first_party: FirstPartySet) -> list[Request]:
+def _requests(
+    page_id: int, capture: PageCapture, first_party: FirstParty, vendors: VendorAttribution
+) -> list[Request]:
     rows = []
     for request in capture.requests:
         initiator = request.initiator
@@ -134,13 +176,15 @@ def _requests(page_id: int, capture: PageCapture, first_party: FirstPartySet) ->
                 remote_address=request.remote_address,
                 failure=request.failure,
                 started_ms=request.started_ms,
-                vendor=request_attribution(url, request.host) if third_party else None,
+                vendor=vendors.request_attribution(url, request.host) if third_party else None,
             )
         )
     return rows
 
 
-def _cookies(page_id: int, capture: PageCapture, first_party: FirstPartySet) -> list[Cookie]:
+def _cookies(
+    page_id: int, capture: PageCapture, first_party: FirstParty, vendors: VendorAttribution
+) -> list[Cookie]:
     return [
         Cookie(
             page_id=page_id,
@@ -157,11 +201,11 @@ def _cookies(page_id: int, capture: PageCapture, first_party: FirstPartySet) -> 
             value_length=len(cookie.value),
             vendor=vendor,
         )
-        for cookie, vendor in zip(capture.cookies, cookie_attributions(capture), strict=True)
+        for cookie, vendor in zip(capture.cookies, vendors.cookie_attributions(capture), strict=True)
     ]
 
 
-def _storage(page_id: int, capture: PageCapture) -> list[StorageItem]:
+def _storage(page_id: int, capture: PageCapture, vendors: VendorAttribution) -> list[StorageItem]:
     return [
         StorageItem(
             page_id=page_id,
@@ -172,5 +216,5 @@ def _storage(page_id: int, capture: PageCapture) -> list[StorageItem]:
             value_length=len(item.value),
             vendor=vendor,
         )
-        for item, vendor in zip(capture.storage, storage_attributions(capture), strict=True)
+        for item, vendor in zip(capture.storage, vendors.storage_attributions(capture), strict=True)
     ]

@@ -134,3 +134,20 @@ def record_decision(
     db.add(row)
     db.commit()
     return row
+
+
+def decision_state(db: Session, decision: ReviewDecision) -> str:
+    """current / lapsed for the finding in the target's newest completed scan; absent if it is not there."""
+    newest = db.exec(
+        select(Scan)
+        .where(Scan.target_id == decision.target_id, Scan.status == "completed")
+        .order_by(Scan.id.desc())
+    ).first()
+    if newest is None:
+        return "absent"
+    finding = db.exec(
+        select(Finding).where(Finding.scan_id == newest.id, Finding.fingerprint == decision.fingerprint)
+    ).first()
+    if finding is None:
+        return "absent"
+    return "current" if judged_hash(finding) == decision.judged_hash else "lapsed"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from scanner import __version__
-from scanner.config.targets import TargetConfig
 from scanner.store.models import Finding, FrontierItem, HostResult, Page, Scan, Target, utc_now
 
 
@@ -29,7 +29,27 @@ class ScanLookupError(LookupError):
     pass
 
 
-def upsert_target(session: Session, target: TargetConfig) -> Target:
+class TargetRecord(Protocol):
+    """What the store keeps of a target's configuration (``scanner.config.targets.TargetConfig`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def authority_level(self) -> str: ...
+
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+    @property
+    def schedule(self) -> str | None: ...
+
+    def to_json_dict(self) -> dict[str, Any]: ...
+
+    def config_hash(self) -> str: ...
+
+
+def upsert_target(session: Session, target: TargetRecord) -> Target:
     row = session.exec(select(Target).where(Target.name == target.name)).first()
     if row is None:
         row = Target(name=target.name)
@@ -43,7 +63,7 @@ def upsert_target(session: Session, target: TargetConfig) -> Target:
     return row
 
 
-def create_scan(session: Session, target_row: Target, target: TargetConfig) -> Scan:
+def create_scan(session: Session, target_row: Target, target: TargetRecord) -> Scan:
     scan = Scan(
         target_id=target_row.id,
         govscan_version=__version__,
@@ -155,3 +175,36 @@ def get_scan(session: Session, scan_id: int | None = None) -> Scan:
     if scan is None:
         raise ScanLookupError("this database holds no scan yet; run 'govscan scan' or 'govscan demo' first")
     return scan
+
+
+def target_names(session: Session) -> dict[int, str]:
+    """Target id -> name, for every stored target."""
+    return {target_id: name for target_id, name in session.exec(select(Target.id, Target.name)).all()}
+
+
+def target_by_name(session: Session, name: str) -> Target | None:
+    return session.exec(select(Target).where(Target.name == name)).first()
+
+
+def target_of(session: Session, scan: Scan) -> Target | None:
+    return session.get(Target, scan.target_id)
+
+
+def newest_scan_of_target(session: Session, target_id: int) -> Scan | None:
+    """The target's newest scan, whatever its status."""
+    return session.exec(select(Scan).where(Scan.target_id == target_id).order_by(Scan.id.desc())).first()
+
+
+def target_by_id(session: Session, target_id: int) -> Target | None:
+    return session.get(Target, target_id)
+
+
+def targets_named(session: Session, names: Sequence[str]) -> list[Target]:
+    """The stored targets among ``names`` (unknown names are left out)."""
+    return list(session.exec(select(Target).where(Target.name.in_(names))).all())
+
+
+def set_stopped_by(session: Session, scan: Scan, stopped_by: str) -> None:
+    """Record why the scan stopped (not committed)."""
+    scan.stopped_by = stopped_by
+    session.add(scan)

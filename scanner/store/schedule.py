@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
-from scanner.config.targets import TargetConfig
 from scanner.store.models import Target
-from scanner.store.scans import runner_alive, upsert_target
+from scanner.store.scans import TargetRecord, runner_alive, upsert_target
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -46,7 +45,7 @@ class ScheduleState(SQLModel, table=True):
     last_finished_at: datetime | None = _moment()
 
 
-def sync_schedules(session: Session, targets: Iterable[TargetConfig]) -> dict[str, int]:
+def sync_schedules(session: Session, targets: Iterable[TargetRecord]) -> dict[str, int]:
     """Store the targets and their cron lines; targets absent from ``targets`` stop being scheduled.
 
     Returns target name -> target id.
@@ -145,5 +144,19 @@ def release_runner(
         update(ScheduleState)
         .where(ScheduleState.target_id == target_id, ScheduleState.runner_pid == os.getpid())
         .values(**values)
+    )
+    session.commit()
+
+
+def schedule_state(session: Session, target_id: int) -> ScheduleState | None:
+    return session.get(ScheduleState, target_id)
+
+
+def mark_running(session: Session, target_id: int, now: datetime) -> None:
+    """Name this process as the target's runner (a worker's job; committed)."""
+    session.exec(
+        update(ScheduleState)
+        .where(ScheduleState.target_id == target_id)
+        .values(running_since=now, runner_host=socket.gethostname(), runner_pid=os.getpid())
     )
     session.commit()

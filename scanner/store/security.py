@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, select
 
+from scanner.evidence import HostProbeResult
+from scanner.evidence.http_headers import HttpHeadersEvidence
 from scanner.store.models import json_column, text_column
 
 
@@ -55,3 +57,47 @@ def tls_profile_outcomes(db: Session, scan_id: int) -> list[TlsProfileOutcome]:
     """The stored profile outcomes of a scan (none for scans from before they were stored)."""
     rows = db.exec(select(TlsProfileOutcome).where(TlsProfileOutcome.scan_id == scan_id)).all()
     return sorted(rows, key=lambda row: (row.host, row.port, row.profile))
+
+
+def add_header_grade(db: Session, scan_id: int, result: HostProbeResult) -> None:
+    """Store the grade computed by the ``http-headers`` probe (in the probe result's transaction)."""
+    evidence = result.evidence(HttpHeadersEvidence)
+    if evidence is None:
+        return
+    grade = evidence.grade
+    db.add(
+        HeaderGrade(
+            scan_id=scan_id,
+            host=result.host,
+            algorithm_version=evidence.algorithm_version,
+            score=grade["score"] if grade else None,
+            grade=grade["grade"] if grade else None,
+            tests_passed=grade["tests_passed"] if grade else None,
+            tests_failed=grade["tests_failed"] if grade else None,
+            not_graded=evidence.not_graded,
+            preload_list=evidence.preload_list,
+            tests=grade["tests"] if grade else {},
+        )
+    )
+
+
+def add_tls_profile_outcomes(
+    db: Session,
+    scan_id: int,
+    host: str,
+    port: int,
+    outcomes: list[tuple[str, str, dict[str, Any], list[str]]],
+) -> None:
+    """Store (profile, profile version, deviations, rules not tested) per profile for one host."""
+    for profile, version, deviations, not_tested in outcomes:
+        db.add(
+            TlsProfileOutcome(
+                scan_id=scan_id,
+                host=host,
+                port=port,
+                profile=profile,
+                profile_version=version,
+                deviations=deviations,
+                not_tested=not_tested,
+            )
+        )

@@ -1,0 +1,73 @@
+"""The crawl frontier's rows: queue, claim, count, requeue, mark done (``scanner.crawl.frontier``
+decides what to queue).
+
+One row per URL and scan (unique key on the normalised URL); order is breadth-first: the
+shallowest queued URL first, ties in discovery order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from scanner.store.models import FrontierItem
+from scanner.store.upsert import insert_ignoring_duplicates
+
+CLAIM_WINDOW = 64  # queued items looked at per claim, to find one whose host is free
+
+
+def queue_items(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert frontier rows; URLs already queued in their scan are skipped. Returns how many were new."""
+    return insert_ignoring_duplicates(session, FrontierItem, rows, ("scan_id", "url_key"))
+
+
+def claim_next(
+    session: Session, scan_id: int, host_is_free: Callable[[str], bool], kinds: Iterable[str]
+) -> FrontierItem | None:
+    """Mark the next queued item of ``kinds`` whose host is free as in progress (committed) and return it."""
+    candidates = session.exec(
+        select(FrontierItem)
+        .where(
+            FrontierItem.scan_id == scan_id,
+            FrontierItem.state == "queued",
+            FrontierItem.kind.in_(list(kinds)),
+        )
+        .order_by(FrontierItem.depth, FrontierItem.id)
+        .limit(CLAIM_WINDOW)
+    ).all()
+    for item in candidates:
+        if host_is_free(item.host):
+            item.state = "in_progress"
+            session.add(item)
+            session.commit()
+            return item
+    return None
+
+
+def count_items(session: Session, scan_id: int, state: str, kind: str | None = None) -> int:
+    """How many items of the scan are in ``state`` (and of ``kind``, if given)."""
+    query = select(func.count()).where(FrontierItem.scan_id == scan_id, FrontierItem.state == state)
+    if kind is not None:
+        query = query.where(FrontierItem.kind == kind)
+    return session.exec(query).one()
+
+
+def requeue_in_progress(session: Session, scan_id: int) -> int:
+    """Items in flight when a scan died go back to the queue (committed); returns how many."""
+    result = session.execute(
+        update(FrontierItem)
+        .where(FrontierItem.scan_id == scan_id, FrontierItem.state == "in_progress")
+        .values(state="queued")
+    )
+    session.commit()
+    return result.rowcount or 0
+
+
+def mark_done(session: Session, item_id: int) -> None:
+    """The item's page is stored (part of the page's transaction: not committed)."""
+    stored = session.get(FrontierItem, item_id)
+    stored.state = "done"
+    session.add(stored)
