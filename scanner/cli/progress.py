@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reports.labels import cli_text
-from scanner.run.scan import ScanOutcome, ScanProgress
+from scanner.run.outcome import ScanOutcome, ScanProgress
 
 
 def progress_line(progress: ScanProgress) -> Text:

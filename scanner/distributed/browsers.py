@@ -16,7 +16,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack
 
 from scanner.capture.browser import ScanBrowser, launch_browser
 from scanner.net.network import NetworkSettings
-from scanner.run.scan import ScanProgress
+from scanner.run.outcome import ScanProgress
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from urllib.parse import urlsplit
 
 import idna
 
@@ -29,3 +30,8 @@ def ascii_host(host: str) -> str | None:
         return idna.encode(host, uts46=True, transitional=False).decode("ascii")
     except (idna.IDNAError, UnicodeError):
         return None
+
+
+def host_of(url: str) -> str:
+    """The host of a URL in lower case ("" when it has none), as fingerprints and politeness key it."""
+    return (urlsplit(url).hostname or "").lower()

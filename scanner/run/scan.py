@@ -10,36 +10,35 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field, replace
 from importlib.metadata import version as package_version
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from checks.privacy import attribution
 from scanner.capture.browser import ScanBrowser, launch_browser
 from scanner.capture.collectors import for_target, load_all_collectors
-from scanner.capture.document_content import document_extras
 from scanner.capture.page import CaptureSettings, capture_page
 from scanner.config.targets import TargetConfig
-from scanner.crawl.documents import probe_document
 from scanner.crawl.frontier import Discovered, Frontier
 from scanner.crawl.politeness import HostPoliteness
 from scanner.crawl.robots import RobotsCache
 from scanner.crawl.scenarios import ScenarioVisit, scenario_visits
 from scanner.crawl.scope import CrawlScope
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
-from scanner.crawl.urls import is_document_content_type, origin_of, url_key
+from scanner.crawl.urls import origin_of, url_key
+from scanner.crawl.visit_policy import classify_visit, record_document, robots_refusal
 from scanner.datasets import versions_in_use
-from scanner.evidence import FailureClass, PageCapture, PageKind, PageStatus, Scenario
+from scanner.evidence import PageCapture, PageKind
 from scanner.findings.fingerprint import RECIPE as FINGERPRINT_RECIPE
 from scanner.findings.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.findings.runner import run_page_checks, run_site_checks
 from scanner.net.client import NetClient
 from scanner.net.failures import is_transient
+from scanner.net.hostnames import host_of
 from scanner.net.network import NetworkSettings
 from scanner.probes import load_all_probes
 from scanner.run.engine_versions import family_engine_versions
 from scanner.run.hosts import HostProbeRunner
+from scanner.run.outcome import ScanOutcome, ScanProgress
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
 from scanner.store.frontier import count_items, mark_done
@@ -66,32 +65,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 IDLE_POLL = 0.1  # seconds a worker waits when every queued host is busy
-
-
-@dataclass
-class ScanProgress:
-    """Live counters, handed to the progress callback after every page."""
-
-    target: str
-    scan_id: int
-    pages_done: int = 0
-    pages_failed: int = 0
-    documents: int = 0
-    queued: int = 0
-    in_flight: int = 0
-    findings: int = 0
-    resumed: bool = False
-
-
-@dataclass(frozen=True)
-class ScanOutcome:
-    scan_id: int
-    target: str
-    status: str
-    stopped_by: str | None
-    failure_class: str | None
-    summary: dict[str, Any] = field(default_factory=dict)
-    transient: bool = False  # failed for a reason that may pass by itself (scanner.net.failures.is_transient)
 
 
 ProgressCallback = Callable[[ScanProgress], None]
@@ -308,7 +281,7 @@ class ScanRun:
 
     async def _visit(self, item: FrontierItem) -> None:
         if item.kind == "document":
-            capture = await self._record_document(item.url)
+            capture = await record_document(self.client, item.url, self.target.accessibility)
         elif (refused := await self._robots_refusal(item.url)) is not None:
             capture = refused
             self.pages_attempted -= 1  # not visited, so it does not use up the page budget
@@ -316,60 +289,15 @@ class ScanRun:
             capture = await capture_page(
                 self.browser, item.url, settings=self.capture_settings, collectors=self.collectors
             )
-            capture = await self._classify(capture)
+            capture = await classify_visit(capture, self.scope, self.client, self.target.accessibility)
         self._store(item, capture)
         if capture.is_testable and capture.kind is PageKind.HTML:
-            self.probes.ensure(_host(capture.final_url))  # hosts that served a page get host checks
+            self.probes.ensure(host_of(capture.final_url))  # hosts that served a page get host checks
 
     async def _robots_refusal(self, url: str) -> PageCapture | None:
-        """None when robots.txt lets us visit ``url``; else the record of why the page was not visited."""
         if not self.target.crawl.respect_robots:
             return None
-        policy = await self.robots.policy_for(url)
-        if policy.crawl_delay:
-            self.politeness.set_host_delay(_host(url), min(policy.crawl_delay, 30.0))
-        if policy.allows(url):
-            return None
-        if policy.status == "unreachable" and policy.failure_class is not None:
-            # RFC 9309: an unreachable robots.txt means "disallow all"; the reason is the network's.
-            detail = f"robots.txt unreachable ({policy.detail}), so not visited (RFC 9309)"
-            return replace(_not_tested(url, policy.failure_class, detail), page_status=PageStatus.FAILED)
-        return _not_tested(url, FailureClass.BLOCKED_BY_ROBOTS, "disallowed by robots.txt")
-
-    async def _record_document(self, url: str) -> PageCapture:
-        info = await probe_document(self.client, url)
-        extras = await document_extras(self.client, info, self.target.accessibility)
-        failure = info.failure_class
-        if failure is None and info.status is not None and info.status >= 400:
-            failure = FailureClass.HTTP_ERROR
-        return PageCapture(
-            url=url,
-            scenario=Scenario.FIRST_VISIT,
-            final_url=info.final_url or url,
-            status=info.status,
-            kind=PageKind.DOCUMENT,
-            page_status=PageStatus.FAILED if failure else PageStatus.OK,
-            failure_class=failure,
-            failure_detail=info.failure_detail or (f"HTTP {info.status}" if failure else None),
-            content_type=info.content_type,
-            content_length=info.size,
-            extras=extras,
-        )
-
-    async def _classify(self, capture: PageCapture) -> PageCapture:
-        """Documents found by navigation, and redirects that leave the crawl scope."""
-        if capture.failure_class is FailureClass.NOT_HTML and (
-            capture.failure_detail == "download" or is_document_content_type(capture.content_type)
-        ):
-            return await self._record_document(capture.url)
-        if capture.is_testable and not self.scope.allows(capture.final_url):
-            return replace(
-                capture,
-                page_status=PageStatus.NOT_TESTED,
-                failure_class=FailureClass.REDIRECTED_OUT_OF_SCOPE,
-                failure_detail=f"redirected to {capture.final_url}",
-            )
-        return capture
+        return await robots_refusal(url, self.robots, self.politeness)
 
     async def _visit_consent_scenarios(self) -> None:
         """The homepage and a sample again, in fresh contexts, after "reject" and after "accept"."""
@@ -508,19 +436,3 @@ class ScanRun:
             scan.summary,
             transient=transient,
         )
-
-
-def _not_tested(url: str, failure: FailureClass, detail: str) -> PageCapture:
-    return PageCapture(
-        url=url,
-        scenario=Scenario.FIRST_VISIT,
-        final_url=url,
-        status=None,
-        page_status=PageStatus.NOT_TESTED,
-        failure_class=failure,
-        failure_detail=detail,
-    )
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
