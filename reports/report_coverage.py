@@ -6,16 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reports.labels import Texts
-from reports.queries import (
-    PageRow,
-    ScanData,
-)
-from reports.report_view import (
-    CountRow,
-    Coverage,
-    HostRow,
-    PageView,
-)
+from reports.queries import PageRow, ScanData
+from reports.report_view import CountRow, Coverage, HostRow, PageView
 from scanner.store.models import HostResult
 
 

@@ -9,14 +9,8 @@ from reports.evidence_view import shape_evidence
 from reports.formatting import css_token
 from reports.grouping import group_key
 from reports.labels import Texts
-from reports.report_view import (
-    Fact,
-    Group,
-    Occurrence,
-)
-from scanner.findings.registry import (
-    SEVERITY_ORDER,
-)
+from reports.report_view import Fact, Group, Occurrence
+from scanner.findings.registry import SEVERITY_ORDER
 from scanner.store.models import Finding
 
 COLLAPSE_GROUPS_OVER = 5  # occurrences; longer lists of pages start collapsed

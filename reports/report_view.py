@@ -7,9 +7,7 @@ from typing import Any
 
 from reports.accessibility_view import AccessibilitySection
 from reports.evidence_view import EvidenceNode
-from reports.queries import (
-    TallyCounts,
-)
+from reports.queries import TallyCounts
 from reports.security_view import SecurityView
 
 

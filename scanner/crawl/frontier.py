@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from scanner.crawl.scope import CrawlScope
 from scanner.crawl.urls import looks_like_document, normalise_url, url_key
+from scanner.net.hostnames import host_of
 from scanner.store.frontier import claim_next, count_items, queue_items, requeue_in_progress
 from scanner.store.models import FrontierItem
 
@@ -60,7 +60,7 @@ class Frontier:
                     "scan_id": self.scan_id,
                     "url": url,
                     "url_key": key,
-                    "host": (urlsplit(url).hostname or "").lower(),
+                    "host": host_of(url),
                     "depth": item.depth,
                     "kind": "document" if looks_like_document(url) else "html",
                     "source": item.source,

@@ -27,6 +27,7 @@ from scanner.evidence import CookieRecord, PageCapture, Scenario
 from scanner.evidence.privacy import COLLECTOR, PrivacyEvidence
 from scanner.evidence.redact import redact_url
 from scanner.net.cookie_lines import CookieWrite, parse_cookie_line
+from scanner.net.hostnames import host_of
 
 PROBE_SCRIPT = (Path(__file__).parent / "privacy_probe.js").read_text(encoding="utf-8")
 BINDING = "__govscanRecord"
@@ -89,7 +90,7 @@ class _VisitLog:
                         "script",
                         stack[0][0] if stack else "",
                         frame_url,
-                        _host(frame_url),
+                        host_of(frame_url),
                         stack,
                         bool(data.get("stored")),
                     )
@@ -112,7 +113,7 @@ class _VisitLog:
             if cookie is None or self.header_cookies >= MAX_HEADER_COOKIES:
                 continue
             self.header_cookies += 1
-            self.writes.append(_Write(cookie, "header", response.url, frame_url, _host(response.url)))
+            self.writes.append(_Write(cookie, "header", response.url, frame_url, host_of(response.url)))
 
     def on_extra_info(self, event: dict[str, Any]) -> None:
         for blocked in event.get("blockedCookies") or []:
@@ -283,10 +284,6 @@ def _frame_url(response: Response) -> str | None:
         return response.frame.url
     except PlaywrightError:  # service-worker responses belong to no frame
         return None
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
 
 
 def _origin(url: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from scanner.net.cookie_lines import parse_set_cookie
 from scanner.net.domains import registrable_domain
+from scanner.net.hostnames import host_of
 from scanner.probes.observatory.fetches import HTML_TYPES, SiteFetches
 from scanner.probes.observatory.preload import PreloadList
 
@@ -71,7 +71,7 @@ def redirection_test(fetches: SiteFetches, preload: PreloadList | None) -> tuple
     data = {"route": route[:20], "status": response.status}
     if not response.verified:
         return "redirection-invalid-cert", data
-    hosts = [_host(url) for url in route]
+    hosts = [host_of(url) for url in route]
     schemes = [url.split(":", 1)[0].lower() for url in route]
     if preload is not None and all(preload.covers(host) for host in hosts):
         return "redirection-all-redirects-preloaded", data
@@ -84,10 +84,6 @@ def redirection_test(fetches: SiteFetches, preload: PreloadList | None) -> tuple
     if schemes[0] == "http" and schemes[1] == "https" and hosts[0] != hosts[1]:
         return "redirection-off-host-from-http", data
     return "redirection-to-https", data
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
 
 
 # --- cookies -------------------------------------------------------------------------------------
@@ -263,7 +259,7 @@ def sri_test(fetches: SiteFetches) -> tuple[str, dict]:
         protocol_relative = bool(re.match(r"^//[^/]", src))
         absolute = bool(re.match(r"^https?://", src, re.IGNORECASE))
         relative = not protocol_relative and not absolute
-        same_site = protocol_relative or relative or registrable_domain(_host(src)) == own_domain
+        same_site = protocol_relative or relative or registrable_domain(host_of(src)) == own_domain
         secure_origin = relative or (same_site and not protocol_relative)
         secure_scheme = (absolute and src.lower().startswith("https:")) or (relative and page_is_https)
         if not secure_origin:
