@@ -158,6 +158,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
             data.authority_level,
             texts,
             data.tls_outcomes,
+            data.header_grades,
         ),
     )
 

@@ -29,7 +29,7 @@ from scanner.store.scans import ScanStatus, get_scan, target_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-from scanner.store.security import TlsProfileOutcome, tls_profile_outcomes
+from scanner.store.security import HeaderGrade, TlsProfileOutcome, header_grades, tls_profile_outcomes
 
 FAMILIES: tuple[str, ...] = tuple(family.value for family in Family)
 
@@ -63,6 +63,7 @@ class ScanData:
     tallies: dict[str, TallyCounts]  # by check id
     axe: AxeCoverage | None = None  # axe's counts per rule over the tested pages
     tls_outcomes: list[TlsProfileOutcome] = field(default_factory=list)  # judged at scan time
+    header_grades: dict[str, HeaderGrade] = field(default_factory=dict)  # host -> grade judged at scan time
 
     @property
     def is_partial(self) -> bool:
@@ -86,6 +87,7 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
             tallies=check_tallies(db, scan.id),
             axe=load_axe_coverage(db, scan.id),
             tls_outcomes=tls_profile_outcomes(db, scan.id),
+            header_grades=header_grades(db, scan.id),
         )
 
 

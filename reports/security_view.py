@@ -8,10 +8,13 @@ that a requirement is met.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from checks.security.observatory import ALGORITHM_VERSION
+from checks.security.observatory.descriptions import RESULTS, TEST_TITLES
 from checks.security.tls_profiles import (
     RULES,
     ProfileOutcome,
@@ -23,10 +26,8 @@ from checks.security.tls_profiles import (
 from reports.labels import Texts
 from scanner.evidence.http_headers import HttpHeadersEvidence
 from scanner.evidence.tls import TlsEvidence
-from scanner.probes.observatory import ALGORITHM_VERSION
-from scanner.probes.observatory.descriptions import RESULTS, TEST_TITLES
 from scanner.store.models import HostResult
-from scanner.store.security import TlsProfileOutcome
+from scanner.store.security import HeaderGrade, TlsProfileOutcome
 
 MAX_LISTED = 4  # deviating values shown per cell; the findings carry the full list
 
@@ -173,11 +174,14 @@ def build_security_view(
     authority_level: str | None,
     texts: Texts,
     tls_outcomes: Sequence[TlsProfileOutcome] = (),
+    header_grades: Mapping[str, HeaderGrade] | None = None,
 ) -> SecurityView | None:
     """None when the scan has no security probe results (older scans, or the probes did not run).
 
     ``tls_outcomes`` are the profile outcomes stored at scan time; a host without them (scans from
     before they were stored) has its profiles evaluated here from the stored facts instead.
+    ``header_grades`` are the grades stored at scan time; scans from before the grade was a check's
+    record carry it in the probe's evidence, which is read then.
     """
     headers = [host for host in hosts if host.probe == HttpHeadersEvidence.KIND]
     tls = [host for host in hosts if host.probe == TlsEvidence.KIND]
@@ -188,7 +192,7 @@ def build_security_view(
     return SecurityView(
         labels=labels,
         intro=labels["intro"].format(version=ALGORITHM_VERSION),
-        grades=[_grade(row, labels, texts) for row in headers],
+        grades=[_grade(row, (header_grades or {}).get(row.host), labels, texts) for row in headers],
         tls=[_tls(row, labels, texts, binding, tls_outcomes) for row in tls],
         certificates=[
             _certificate(row, evidence, labels)
@@ -198,17 +202,16 @@ def build_security_view(
     )
 
 
-def _grade(row: HostResult, labels: dict, texts: Texts) -> HostGrade:
+def _grade(row: HostResult, stored: HeaderGrade | None, labels: dict, texts: Texts) -> HostGrade:
     language = texts.language
     caption = labels["grade_caption"].format(host=row.host)
     if not row.ok:
         summary = labels["not_tested"].format(reason=texts.reason(row.failure_class))
         return HostGrade(row.host, _table_id("grade", row), caption, summary, [], [])
-    evidence = HttpHeadersEvidence.from_json(row.data)
-    notes = [labels["preload"].format(state=labels["preload_states"].get(evidence.preload_list, "?"))]
-    grade = evidence.grade
-    if not grade:
-        summary = labels["not_graded"].format(reason=evidence.not_graded or labels["none"])
+    grade = _stored_grade(stored) if stored else _grade_in_evidence(row)
+    notes = [labels["preload"].format(state=labels["preload_states"].get(grade.get("preload_list"), "?"))]
+    if "tests" not in grade:
+        summary = labels["not_graded"].format(reason=grade.get("not_graded") or labels["none"])
         return HostGrade(row.host, _table_id("grade", row), caption, summary, notes, [])
     tests = grade["tests"]
     summary = labels["grade_line"].format(
@@ -230,6 +233,27 @@ def _grade(row: HostResult, labels: dict, texts: Texts) -> HostGrade:
             )
         )
     return HostGrade(row.host, _table_id("grade", row), caption, summary, notes, rows)
+
+
+def _stored_grade(row: HeaderGrade) -> dict[str, Any]:
+    """The grade row in the shape of the check's record (``tests`` only when graded)."""
+    grade: dict[str, Any] = {"preload_list": row.preload_list, "not_graded": row.not_graded}
+    if row.score is not None:
+        grade.update(
+            score=row.score,
+            grade=row.grade,
+            algorithm_version=row.algorithm_version,
+            tests_passed=row.tests_passed,
+            tests=row.tests,
+        )
+    return grade
+
+
+def _grade_in_evidence(row: HostResult) -> dict[str, Any]:
+    """Scans from before the grade was a check's record: the probe's evidence held it."""
+    evidence = HttpHeadersEvidence.from_json(row.data)
+    noted = {"preload_list": evidence.preload_list, "not_graded": evidence.not_graded}
+    return {**noted, **(evidence.grade or {})}
 
 
 def _tls(

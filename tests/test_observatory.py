@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.probes.observatory import FetchedResponse, SiteFetches, grade_site
-from scanner.probes.observatory.preload import PreloadList
-from scanner.probes.observatory.scoring import SCORE_TABLE, TESTS, grade_for, run_tests, score_for
+from checks.security.observatory import FetchedResponse, SiteFetches, grade_site
+from checks.security.observatory.preload import PreloadList
+from checks.security.observatory.scoring import SCORE_TABLE, TESTS, grade_for, run_tests, score_for
 
 HOST = "www.amt-beispiel.de"
 HTML = "<!doctype html><html><head><title>t</title></head><body><p>Hallo</p></body></html>"
@@ -232,7 +232,7 @@ def test_subresource_integrity_results(body, content_type, expected) -> None:
 
 
 def test_unparseable_html_is_its_own_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    import scanner.probes.observatory.rules as rules
+    import checks.security.observatory.rules as rules
 
     def broken(*args, **kwargs):
         raise ValueError("parser gave up")

@@ -38,9 +38,19 @@ GOOD_HEADERS = """
 
 
 def findings(result, check_id: str) -> set[str]:
-    context = CheckContext("Test", FirstPartySet([result.host]), "kreis")
-    outcome = run_host_checks(result, context, load_all_checks())
+    outcome = run_host_checks(result, context_for(result), load_all_checks())
     return {located.finding.subject for located in outcome.findings if located.check.id == check_id}
+
+
+def graded(result) -> dict:
+    """The header grade as the scan stores it: the security.http-headers check's record."""
+    outcome = run_host_checks(result, context_for(result), load_all_checks())
+    [record] = [record for record in outcome.records if record.kind == "header-grade"]
+    return record.data
+
+
+def context_for(result) -> CheckContext:
+    return CheckContext("Test", FirstPartySet([result.host]), "kreis")
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +62,10 @@ def header_sites(local_web: LocalWeb) -> None:
 async def test_well_configured_host_gets_a_plus_and_cookie_values_are_hashed(header_sites, network) -> None:
     async with NetClient(network) as client:
         result = await probe_http_headers("www.kopf-gut.de", 443, client)
-    grade = result.data["grade"]
+    grade = graded(result)
     # CSP without unsafe +5, cookies Secure/HttpOnly/SameSite +5, Referrer-Policy +5, frame-ancestors +5
     assert (grade["score"], grade["grade"], grade["tests_failed"]) == (120, "A+", 0)
-    assert result.data["preload_list"] == "not installed"
+    assert grade["preload_list"] == "not installed"
     assert "geheim-123" not in json.dumps(result.data)
     assert findings(result, "security.http-headers") == set()
 
@@ -63,7 +73,7 @@ async def test_well_configured_host_gets_a_plus_and_cookie_values_are_hashed(hea
 async def test_host_without_headers_and_without_redirect(header_sites, network) -> None:
     async with NetClient(network) as client:
         result = await probe_http_headers("www.kopf-nackt.de", 443, client)
-    grade = result.data["grade"]
+    grade = graded(result)
     # CSP -25, redirection -20, HSTS -20, X-Content-Type-Options -5, X-Frame-Options -20: 10, F
     assert (grade["score"], grade["grade"]) == (10, "F")
     assert findings(result, "security.http-headers") == {
@@ -97,11 +107,11 @@ async def test_preload_bonus_only_with_an_installed_list(
     )
     async with NetClient(network) as client:
         result = await probe_http_headers("www.kopf-gut.de", 443, client)
-    tests = result.data["grade"]["tests"]
-    assert result.data["preload_list"] == "installed"
+    tests = graded(result)["tests"]
+    assert graded(result)["preload_list"] == "installed"
     assert tests["strict-transport-security"]["result"] == "hsts-preloaded"
     assert tests["redirection"]["result"] == "redirection-all-redirects-preloaded"
-    assert result.data["grade"]["score"] == 125
+    assert graded(result)["score"] == 125
 
 
 async def test_untrusted_certificate_is_fetched_unverified_and_penalised(tmp_path: Path) -> None:
@@ -121,7 +131,7 @@ async def test_untrusted_certificate_is_fetched_unverified_and_penalised(tmp_pat
             result = await probe_http_headers("www.fremd-zertifikat.de", 443, client)
     finally:
         server.close()
-    tests = result.data["grade"]["tests"]
+    tests = graded(result)["tests"]
     assert result.data["fetches"]["https"]["verified"] is False
     assert tests["strict-transport-security"]["result"] == "hsts-invalid-cert"
     assert tests["redirection"]["result"] == "redirection-not-needed-no-http"  # nothing on port 80

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from checks.security.observatory import FetchedResponse, SiteFetches, grade_site
 from reports.html import render_scan_report
-from scanner.probes.observatory import FetchedResponse, SiteFetches, grade_site
 from scanner.store.db import session
 from scanner.store.models import HostResult, Scan
 

@@ -25,5 +25,5 @@ FAMILY = FamilyDeclaration(
         "scanner.probes.tls",
     ),
     tables=("scanner.store.security",),  # HTTP header grade per host
-    datasets=("scanner.probes.observatory.preload",),
+    datasets=("checks.security.observatory.preload",),
 )

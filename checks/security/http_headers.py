@@ -1,16 +1,26 @@
-"""security.http-headers: the HTTP header grade's tests (MDN HTTP Observatory algorithm v5)."""
+"""security.http-headers: the HTTP header grade (MDN HTTP Observatory algorithm v5) and its tests.
+
+The grade is judged here, at scan time, from what the ``http-headers`` probe fetched, and stored
+as the check's ``header-grade`` record; every test the grade counts against the host is a finding.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from checks.security.observatory import ALGORITHM_VERSION, grade_site
+from checks.security.observatory.descriptions import RESULTS, TEST_TITLES
+from checks.security.observatory.preload import installed_preload_list
 from scanner.evidence import HostProbeResult
 from scanner.evidence.http_headers import HttpHeadersEvidence
+from scanner.evidence.site_fetches import SiteFetches
 from scanner.findings.registry import (
     CheckContext,
     CheckDoc,
     Family,
     Finding,
+    Record,
     References,
     Result,
     Scope,
@@ -18,7 +28,26 @@ from scanner.findings.registry import (
     Text,
     check,
 )
-from scanner.probes.observatory.descriptions import RESULTS, TEST_TITLES
+
+HEADER_GRADE = "header-grade"  # the record kind, stored in the header_grade table
+PRELOAD_STATES = {True: "installed", False: "not installed"}
+
+
+def header_grade(evidence: HttpHeadersEvidence) -> dict[str, Any]:
+    """The Observatory grade of what the probe fetched (``SiteGrade`` JSON), or why there is none.
+
+    Both carry the algorithm version and whether the HSTS preload list was installed, since the
+    preload bonus can only be reached with it.
+    """
+    preload = installed_preload_list()
+    fetches = SiteFetches.from_json(evidence.fetches)
+    noted = {"algorithm_version": ALGORITHM_VERSION, "preload_list": PRELOAD_STATES[preload is not None]}
+    graded = fetches.auto
+    if graded is None:
+        return {**noted, "not_graded": "no answer over HTTP or HTTPS"}
+    if not 200 <= graded.status < 300:  # the Observatory grades 2xx pages only
+        return {**noted, "not_graded": f"HTTP {graded.status} at {graded.url}"}
+    return {**noted, **grade_site(fetches, preload).as_json()}
 
 
 def severity_for(modifier: int) -> Severity:
@@ -72,10 +101,13 @@ def severity_for(modifier: int) -> Severity:
         example="strict-transport-security: hsts-not-implemented (-20)",
     ),
 )
-def http_headers(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
+def http_headers(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding | Record]:
     evidence = probe.evidence(HttpHeadersEvidence)
-    grade = evidence.grade if evidence else None
-    if not grade:
+    if evidence is None:
+        return
+    grade = header_grade(evidence)
+    yield Record(HEADER_GRADE, grade)
+    if "not_graded" in grade:
         return  # not graded (no 2xx page): the report says so, no finding either way
     for name, test in grade["tests"].items():
         modifier = test["modifier"]

@@ -1,10 +1,15 @@
-"""security.tls.profile: deviations from the TLS profile(s) that bind this target."""
+"""security.tls.profile: deviations from the TLS profile(s) that bind this target.
+
+Every profile is judged at scan time and stored as a ``tls-profile-outcome`` record, so the
+report's side-by-side table shows what the scan's profile definitions said; only the binding
+profiles' deviations are findings.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.security.tls_profiles import RULES, binding_profiles, evaluate, load_profile
+from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
 from scanner.evidence import HostProbeResult
 from scanner.evidence.tls import TlsEvidence
 from scanner.findings.registry import (
@@ -12,6 +17,7 @@ from scanner.findings.registry import (
     CheckDoc,
     Family,
     Finding,
+    Record,
     References,
     Result,
     Scope,
@@ -19,6 +25,8 @@ from scanner.findings.registry import (
     Text,
     check,
 )
+
+TLS_PROFILE_OUTCOME = "tls-profile-outcome"  # the record kind, stored in the tls_profile_outcome table
 
 
 @check(
@@ -58,12 +66,23 @@ from scanner.findings.registry import (
         example="mozilla-intermediate: ciphers TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
     ),
 )
-def tls_profile(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
+def tls_profile(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding | Record]:
     evidence = probe.evidence(TlsEvidence)
     if evidence is None:
         return
+    outcomes = {profile.name: evaluate(profile, evidence) for profile in all_profiles()}
+    for outcome in outcomes.values():  # every profile, for the report's side-by-side table
+        yield Record(
+            TLS_PROFILE_OUTCOME,
+            {
+                "profile": outcome.profile.name,
+                "profile_version": outcome.profile.version,
+                "deviations": outcome.deviations,
+                "not_tested": outcome.not_tested,
+            },
+        )
     for name in binding_profiles(context.tls_profile, context.authority_level):
-        outcome = evaluate(load_profile(name), evidence)
+        outcome = outcomes[name]
         if not outcome.deviations:
             continue
         rules_de = ", ".join(RULES[rule].de for rule in outcome.deviations)

@@ -1,7 +1,9 @@
-"""Evidence of the ``http-headers`` host probe: the fetches the header grade reads, and the grade.
+"""Evidence of the ``http-headers`` host probe: the fetches the header grade reads.
 
-``fetches`` is the stored ``SiteFetches`` JSON (bodies trimmed); ``grade`` the MDN Observatory
-grade (``SiteGrade`` JSON) or None with ``not_graded`` saying why.
+``fetches`` is the stored ``SiteFetches`` JSON (bodies cut down to their ``<meta>`` and ``<script>``
+elements). The grade is the ``security.http-headers`` check's judgement and is stored as its
+record; evidence of version 1 (before the grade moved to the check) carried the grade itself in
+``grade`` / ``not_graded``, and reports of those scans still read it from there.
 """
 
 from __future__ import annotations
@@ -17,17 +19,17 @@ HTTP_HEADERS_PROBE = "http-headers"
 @dataclass(frozen=True)
 class HttpHeadersEvidence(TypedEvidence):
     KIND = HTTP_HEADERS_PROBE
+    VERSION = 2
 
-    algorithm_version: int
+    fetches: dict[str, Any] = field(default_factory=dict)
+    # Version 1 only: the grade as the probe computed it.
+    algorithm_version: int | None = None
     preload_list: str | None = None  # "installed" | "not installed": whether the preload bonus was reachable
     preload_dataset: str | None = None
     grade: dict[str, Any] | None = None  # SiteGrade JSON: score, grade, tests_passed/failed, tests
     not_graded: str | None = None  # why there is no grade (the Observatory grades 2xx pages only)
-    fetches: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """``not_graded`` is written only when there is a reason, as the probe always did."""
+        """Only the fields that hold something: version 2 writes ``fetches`` alone."""
         data = super().to_json()
-        if self.not_graded is None:
-            del data["not_graded"]
-        return data
+        return {key: value for key, value in data.items() if value is not None}

@@ -8,6 +8,9 @@ Checks are pure functions of evidence:
 - page checks: ``(capture: PageCapture, context: CheckContext) -> Iterable[Finding]``
 - host checks: ``(probe: HostProbeResult, context: CheckContext) -> Iterable[Finding]``
 - site checks: ``(site: SiteEvidence, context: CheckContext) -> Iterable[Finding]``
+
+A check may also yield ``Record``s: what it judged beyond single findings (a grade, a profile's
+outcome), stored by the scan so that reports only read.
 """
 
 from __future__ import annotations
@@ -114,6 +117,22 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Record:
+    """A judged result a check stores beside its findings: a host's header grade, a profile's outcome.
+
+    Checks yield records like findings; the store writes each to the table its family registered
+    for ``kind`` (``scanner.store.check_records``), so reports read what the scan judged instead of
+    judging again. ``data`` is plain JSON.
+    """
+
+    kind: str
+    data: dict[str, Any]
+
+
+CheckItem = Finding | Record  # what a check function yields
+
+
+@dataclass(frozen=True)
 class CheckContext:
     """Facts about the scanned target that checks may need (never the network)."""
 
@@ -146,9 +165,9 @@ def collected(name: str) -> Callable[[PageCapture], bool]:
     return has_evidence
 
 
-PageCheckFn = Callable[[PageCapture, CheckContext], Iterable[Finding]]
-HostCheckFn = Callable[[HostProbeResult, CheckContext], Iterable[Finding]]
-SiteCheckFn = Callable[[SiteEvidence, CheckContext], Iterable[Finding]]
+PageCheckFn = Callable[[PageCapture, CheckContext], Iterable[CheckItem]]
+HostCheckFn = Callable[[HostProbeResult, CheckContext], Iterable[CheckItem]]
+SiteCheckFn = Callable[[SiteEvidence, CheckContext], Iterable[CheckItem]]
 
 CHECK_ID = re.compile(r"^[a-z]+(\.[a-z0-9][a-z0-9-]*)+$")  # "<family>.<name>", family first
 
@@ -161,7 +180,7 @@ class Check:
     severity: Severity
     references: References
     doc: CheckDoc
-    run: Callable[..., Iterable[Finding]]
+    run: Callable[..., Iterable[CheckItem]]
     scenarios: frozenset[Scenario] = frozenset({Scenario.FIRST_VISIT})  # page checks only
     page_kinds: frozenset[PageKind] = frozenset({PageKind.HTML})  # page checks only
     probe: str | None = None  # host checks: the host probe whose result they judge
@@ -230,10 +249,10 @@ def check(
     probe: str | None = None,
     requires: Callable[[PageCapture], bool] | None = None,
     registry: CheckRegistry = REGISTRY,
-) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+) -> Callable[[Callable[..., Iterable[CheckItem]]], Callable[..., Iterable[CheckItem]]]:
     """Declare and register a check; decorates the function that implements it."""
 
-    def register(function: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+    def register(function: Callable[..., Iterable[CheckItem]]) -> Callable[..., Iterable[CheckItem]]:
         registry.add(
             Check(
                 id=id,

@@ -12,8 +12,16 @@ from collections.abc import Iterable
 
 from scanner.evidence import HostProbeResult, PageCapture
 from scanner.findings.fingerprint import fingerprint, page_location
-from scanner.findings.located import CheckOutcome, LocatedFinding, TallyDelta
-from scanner.findings.registry import Check, CheckContext, CheckRegistry, Finding, Scope, SiteEvidence
+from scanner.findings.located import CheckOutcome, LocatedFinding, LocatedRecord, TallyDelta
+from scanner.findings.registry import (
+    Check,
+    CheckContext,
+    CheckRegistry,
+    Finding,
+    Record,
+    Scope,
+    SiteEvidence,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +45,11 @@ def run_host_checks(probe: HostProbeResult, context: CheckContext, registry: Che
         return CheckOutcome()  # not tested: the probe's failure class is the record
     checks = [check for check in registry.of_scope(Scope.HOST) if check.probe == probe.probe]
     return _run(
-        checks, lambda check: check.run(probe, context), f"{probe.host}:{probe.port}", host=probe.host
+        checks,
+        lambda check: check.run(probe, context),
+        f"{probe.host}:{probe.port}",
+        host=probe.host,
+        port=probe.port,
     )
 
 
@@ -45,17 +57,24 @@ def run_site_checks(site: SiteEvidence, context: CheckContext, registry: CheckRe
     return _run(registry.of_scope(Scope.SITE), lambda check: check.run(site, context), "site")
 
 
-def _run(checks: list[Check], call, location: str, **where) -> CheckOutcome:
+def _run(checks: list[Check], call, location: str, port: int | None = None, **where) -> CheckOutcome:
+    """Run ``checks``; ``where`` places their findings (page, scenario, host), ``port`` their records."""
     outcome = CheckOutcome()
     for check in checks:
         delta = outcome.tallies.setdefault(check.id, TallyDelta())
         delta.evaluated += 1
         try:
-            findings = list(call(check))
+            items = list(call(check))
         except Exception:
             log.exception("check %s crashed at %s", check.id, location)
             delta.errors += 1
             continue
+        findings = [item for item in items if isinstance(item, Finding)]
+        outcome.records.extend(
+            LocatedRecord(check.id, item.kind, item.data, where.get("host"), port)
+            for item in items
+            if isinstance(item, Record)
+        )
         if findings:
             delta.with_findings += 1
             delta.findings += len(findings)

@@ -1,27 +1,22 @@
 """Host probes: evidence gathered once per host and scan, beside the browsing.
 
 A probe is the host-level counterpart of a page capture: it talks to the network and returns a
-HostProbeResult; host checks then judge that result without touching the network. Each probe says
-how many connections it opens at once, so politeness towards one server lives in one place.
+HostProbeResult; host checks then judge that result without touching the network. A probe never
+grades: what a check judges beyond findings (the header grade, a TLS profile's outcome) it yields
+as a record. Each probe says how many connections it opens at once, so politeness towards one
+server lives in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scanner.evidence import HostProbeResult
 from scanner.families import import_modules
 from scanner.net.client import NetClient
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
 ProbeFn = Callable[[str, int, NetClient], Awaitable[HostProbeResult]]
-# Stores what a probe derived beyond its HostResult row (e.g. the header grade), in the same transaction;
-# the function lives in scanner.store (e.g. scanner.store.security.add_header_grade).
-PersistFn = Callable[["Session", int, HostProbeResult], None]
 
 
 @dataclass(frozen=True)
@@ -30,19 +25,16 @@ class HostProbe:
     port: int  # the port probed on every first-party host (80: plain HTTP, 443: TLS)
     connections: int  # the most connections the probe opens to one server at a time
     run: ProbeFn
-    persist: PersistFn | None = None
 
 
 PROBES: dict[str, HostProbe] = {}
 
 
-def host_probe(
-    name: str, *, port: int, connections: int = 1, persist: PersistFn | None = None
-) -> Callable[[ProbeFn], ProbeFn]:
+def host_probe(name: str, *, port: int, connections: int = 1) -> Callable[[ProbeFn], ProbeFn]:
     def register(function: ProbeFn) -> ProbeFn:
         if name in PROBES:
             raise ValueError(f"host probe {name!r} is registered twice")
-        PROBES[name] = HostProbe(name, port, connections, function, persist)
+        PROBES[name] = HostProbe(name, port, connections, function)
         return function
 
     return register

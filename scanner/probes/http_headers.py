@@ -1,33 +1,35 @@
-"""Probe ``http-headers``: what the HTTP header grade (MDN Observatory algorithm v5) needs, and the grade.
+"""Probe ``http-headers``: what the HTTP header grade (MDN Observatory algorithm v5) needs.
 
 Like the Observatory it fetches https://host/ and http://host/ (redirects hop by hop), then
 /robots.txt on the graded origin (more cookies) and a CORS preflight with an Origin header. A
 certificate the client does not trust is fetched again without verification and marked
-unverified, which the grade penalises. Cookie values are hashed before anything is stored.
+unverified, which the grade penalises. Cookie values are hashed before anything is stored. The
+grade itself is the ``security.http-headers`` check's judgement, made from this evidence.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
 
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.http_headers import HTTP_HEADERS_PROBE, HttpHeadersEvidence
 from scanner.evidence.redact import short_hash
+from scanner.evidence.site_fetches import HTML_TYPES, FetchedResponse, SiteFetches
 from scanner.net.client import HttpFailure, HttpResponse, NetClient
 from scanner.probes import host_probe
-from scanner.probes.observatory import ALGORITHM_VERSION, FetchedResponse, SiteFetches, grade_site
-from scanner.probes.observatory.preload import DATASET_NAME, installed_preload_list
-from scanner.store.security import add_header_grade
 
 MAX_HOPS = 10
 MAX_BODY = 2 * 1024 * 1024
-STORED_BODY = 100 * 1024  # enough to re-grade; the grade itself is computed from the whole page
+STORED_BODY = 100 * 1024  # of the <meta> and <script> elements kept for the grade
 CORS_ORIGIN = "https://http-observatory.security.mozilla.org"  # the Origin the Observatory sends
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@host_probe(HTTP_HEADERS_PROBE, port=443, connections=1, persist=add_header_grade)
+@host_probe(HTTP_HEADERS_PROBE, port=443, connections=1)
 async def probe_http_headers(host: str, port: int, client: NetClient) -> HostProbeResult:
     https, https_cookies, https_failure = await _session(client, f"https://{host}/")
     http, http_cookies, _ = await _session(client, f"http://{host}/")
@@ -55,30 +57,13 @@ async def probe_http_headers(host: str, port: int, client: NetClient) -> HostPro
     )
     fetches = SiteFetches(
         host=host,
-        http=http,
-        https=https,
+        http=_essentials(http),
+        https=_essentials(https),
         cors=_response(preflight, ()) if isinstance(preflight, HttpResponse) else None,
         cors_origin=CORS_ORIGIN,
         set_cookies=tuple(cookies),
     )
-    preload = installed_preload_list()
-    not_graded = None
-    grade = None
-    if not 200 <= auto.status < 300:
-        not_graded = f"HTTP {auto.status} at {auto.url}"  # the Observatory grades 2xx pages only
-    else:
-        grade = grade_site(fetches, preload).as_json()
-    stored = SiteFetches(
-        host, _trimmed(http), _trimmed(https), fetches.cors, CORS_ORIGIN, fetches.set_cookies
-    )
-    evidence = HttpHeadersEvidence(
-        algorithm_version=ALGORITHM_VERSION,
-        preload_list="installed" if preload else "not installed",
-        preload_dataset=DATASET_NAME,
-        grade=grade,
-        not_graded=not_graded,
-        fetches=stored.as_json(),
-    )
+    evidence = HttpHeadersEvidence(fetches=fetches.as_json())
     return HostProbeResult(host, port, HTTP_HEADERS_PROBE, True, evidence.to_json())
 
 
@@ -132,17 +117,31 @@ def _response(response: HttpResponse, chain: tuple, verified: bool = True) -> Fe
     )
 
 
-def _trimmed(response: FetchedResponse | None) -> FetchedResponse | None:
-    if response is None or len(response.body) <= STORED_BODY:
+def _essentials(response: FetchedResponse | None) -> FetchedResponse | None:
+    """The response with its body cut down to what the grade reads: every ``<meta>`` and ``<script>``.
+
+    The header tests look at ``<meta http-equiv>`` policies and at script sources only, so the
+    stored evidence grades exactly as the whole page would, at a fraction of its size.
+    """
+    if response is None or not response.body:
         return response
-    return FetchedResponse(
-        response.url,
-        response.status,
-        response.headers,
-        response.body[:STORED_BODY],
-        response.verified,
-        response.chain,
-    )
+    if response.mime_type not in HTML_TYPES:
+        body = ""
+    else:
+        try:
+            document = BeautifulSoup(response.body, "lxml")
+        except Exception:  # the grade says "not parseable" on the whole page; keep its start
+            body = response.body[:STORED_BODY]
+        else:
+            body = "".join(_bare(element) for element in document.find_all(["meta", "script"]))
+            body = f"<html><head>{body[:STORED_BODY]}</head></html>"
+    return replace(response, body=body)
+
+
+def _bare(element: Tag) -> str:
+    """The element with its attributes and without its content (inline scripts are not graded)."""
+    element.clear()
+    return str(element)
 
 
 _COOKIE_VALUE = re.compile(r"^(\s*[^=;]+=)([^;]*)")

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import logging
 import socket
 import ssl
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from traceback import TracebackException
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.utils import CryptographyDeprecationWarning
 from sslyze import (
@@ -45,17 +44,12 @@ from sslyze.errors import (
 )
 from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
 
-from checks.security.tls_profiles import all_profiles, evaluate
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.tls import TLS_PROBE, TlsEvidence
 from scanner.net.client import NetClient
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.tls_facts import certificate_facts, protocol_facts, vulnerability_facts
-from scanner.store.security import add_tls_profile_outcomes
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 CONNECTIONS_PER_SERVER = 2
 ATTEMPTS = 3
@@ -81,39 +75,12 @@ COMMANDS = frozenset(
         ScanCommand.TLS_1_3_EARLY_DATA,
     }
 )
-log = logging.getLogger(__name__)
 TRANSIENT = (FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.NETWORK_ERROR)
 # sslyze's bundled trust stores hold an old root with a negative serial; cryptography warns on every load.
 warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
 
 
-def _persist_profiles(db: Session, scan_id: int, result: HostProbeResult) -> None:
-    """Every profile's outcome, judged now: the report shows these, not a re-evaluation.
-
-    Facts a profile cannot judge must not lose the host's result: without stored outcomes the
-    report evaluates the profiles itself, as for scans from before outcomes were stored.
-    """
-    evidence = result.evidence(TlsEvidence)
-    if evidence is None:
-        return
-    try:
-        outcomes = [(profile, evaluate(profile, evidence)) for profile in all_profiles()]
-    except Exception:
-        log.exception("TLS profiles could not be evaluated for %s:%s", result.host, result.port)
-        return
-    add_tls_profile_outcomes(
-        db,
-        scan_id,
-        result.host,
-        result.port,
-        [
-            (profile.name, profile.version, outcome.deviations, outcome.not_tested)
-            for profile, outcome in outcomes
-        ],
-    )
-
-
-@host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER, persist=_persist_profiles)
+@host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER)
 async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Scan ``host:port`` (through ``--connect-to`` when mapped) and record the facts."""
     mapped = client.network.host_map.resolve(host, port)

@@ -71,7 +71,6 @@ class HostProbeRunner:
         self.registry = registry
         self.on_findings = on_findings
         self._limit = asyncio.Semaphore(MAX_PROBES_AT_ONCE)
-        self._persist = {probe.name: probe.persist for probe in probes if probe.persist}
         self._budgets: dict[str, ConnectionBudget] = defaultdict(
             lambda: ConnectionBudget(MAX_CONNECTIONS_PER_SERVER)
         )
@@ -131,9 +130,6 @@ class HostProbeRunner:
         outcome = run_host_checks(result, self.context, self.registry)
         with session(self.engine) as db:
             add_host_result(db, self.scan_id, result)
-            persist = self._persist.get(result.probe)
-            if persist is not None and result.ok:
-                persist(db, self.scan_id, result)
             add_findings(db, self.scan_id, None, outcome)
             db.commit()
         self._done.add((result.host, result.port, result.probe))

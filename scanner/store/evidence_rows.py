@@ -11,6 +11,7 @@ from sqlmodel import Session
 from scanner.evidence import HostProbeResult, PageCapture
 from scanner.evidence.redact import redact_url, short_hash
 from scanner.net.domains import registrable_domain
+from scanner.store.check_records import add_records
 from scanner.store.models import CheckTally, Cookie, Finding, HostResult, Page, Request, StorageItem
 from scanner.store.upsert import add_to_counters
 
@@ -115,6 +116,7 @@ def add_findings(session: Session, scan_id: int, page_id: int | None, outcome: C
                 evidence=finding.evidence,
             )
         )
+    add_records(session, scan_id, outcome.records)
     for check_id, delta in outcome.tallies.items():
         add_to_counters(
             session,

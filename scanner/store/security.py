@@ -1,15 +1,20 @@
-"""Tables of the security family: the HTTP header grade and the TLS profile outcomes per host and scan."""
+"""Tables of the security family: the HTTP header grade and the TLS profile outcomes per host and scan.
+
+Both are written from the records the security checks yield at scan time.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, select
 
-from scanner.evidence import HostProbeResult
-from scanner.evidence.http_headers import HttpHeadersEvidence
+from scanner.store.check_records import record_writer
 from scanner.store.models import json_column, text_column
+
+if TYPE_CHECKING:
+    from scanner.findings.located import LocatedRecord
 
 
 class HeaderGrade(SQLModel, table=True):
@@ -53,51 +58,50 @@ class TlsProfileOutcome(SQLModel, table=True):
     not_tested: list[str] = json_column(nullable=False, default_factory=list)  # rules without facts
 
 
+def header_grades(db: Session, scan_id: int) -> dict[str, HeaderGrade]:
+    """Host -> the stored header grade of a scan."""
+    rows = db.exec(select(HeaderGrade).where(HeaderGrade.scan_id == scan_id)).all()
+    return {row.host: row for row in rows}
+
+
 def tls_profile_outcomes(db: Session, scan_id: int) -> list[TlsProfileOutcome]:
     """The stored profile outcomes of a scan (none for scans from before they were stored)."""
     rows = db.exec(select(TlsProfileOutcome).where(TlsProfileOutcome.scan_id == scan_id)).all()
     return sorted(rows, key=lambda row: (row.host, row.port, row.profile))
 
 
-def add_header_grade(db: Session, scan_id: int, result: HostProbeResult) -> None:
-    """Store the grade computed by the ``http-headers`` probe (in the probe result's transaction)."""
-    evidence = result.evidence(HttpHeadersEvidence)
-    if evidence is None:
-        return
-    grade = evidence.grade
+@record_writer("header-grade")
+def add_header_grade(db: Session, scan_id: int, record: LocatedRecord) -> None:
+    """The grade the ``security.http-headers`` check gave a host (None fields: not graded)."""
+    grade = record.data
     db.add(
         HeaderGrade(
             scan_id=scan_id,
-            host=result.host,
-            algorithm_version=evidence.algorithm_version,
-            score=grade["score"] if grade else None,
-            grade=grade["grade"] if grade else None,
-            tests_passed=grade["tests_passed"] if grade else None,
-            tests_failed=grade["tests_failed"] if grade else None,
-            not_graded=evidence.not_graded,
-            preload_list=evidence.preload_list,
-            tests=grade["tests"] if grade else {},
+            host=record.host,
+            algorithm_version=grade["algorithm_version"],
+            score=grade.get("score"),
+            grade=grade.get("grade"),
+            tests_passed=grade.get("tests_passed"),
+            tests_failed=grade.get("tests_failed"),
+            not_graded=grade.get("not_graded"),
+            preload_list=grade.get("preload_list"),
+            tests=grade.get("tests", {}),
         )
     )
 
 
-def add_tls_profile_outcomes(
-    db: Session,
-    scan_id: int,
-    host: str,
-    port: int,
-    outcomes: list[tuple[str, str, dict[str, Any], list[str]]],
-) -> None:
-    """Store (profile, profile version, deviations, rules not tested) per profile for one host."""
-    for profile, version, deviations, not_tested in outcomes:
-        db.add(
-            TlsProfileOutcome(
-                scan_id=scan_id,
-                host=host,
-                port=port,
-                profile=profile,
-                profile_version=version,
-                deviations=deviations,
-                not_tested=not_tested,
-            )
+@record_writer("tls-profile-outcome")
+def add_tls_profile_outcome(db: Session, scan_id: int, record: LocatedRecord) -> None:
+    """One profile's outcome for one host, as the ``security.tls.profile`` check judged it."""
+    outcome = record.data
+    db.add(
+        TlsProfileOutcome(
+            scan_id=scan_id,
+            host=record.host,
+            port=record.port,
+            profile=outcome["profile"],
+            profile_version=outcome["profile_version"],
+            deviations=outcome["deviations"],
+            not_tested=outcome["not_tested"],
         )
+    )

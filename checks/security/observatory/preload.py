@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from scanner.datasets import Dataset, installed, register_dataset
 
@@ -55,4 +57,10 @@ class PreloadList:
 def installed_preload_list() -> PreloadList | None:
     """The downloaded list, or None when `govscan data update` has not fetched it."""
     copy = installed(DATASET_NAME)
-    return PreloadList.parse(copy.path.read_bytes()) if copy else None
+    return _parsed(str(copy.path), copy.path.stat().st_mtime_ns) if copy else None
+
+
+@lru_cache(maxsize=1)
+def _parsed(path: str, modified: int) -> PreloadList:
+    """Parsed once per file version: Chromium's list is megabytes and every host's grade reads it."""
+    return PreloadList.parse(Path(path).read_bytes())

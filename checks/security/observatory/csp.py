@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from urllib.parse import unquote
 
-from scanner.probes.observatory.fetches import SiteFetches
+from scanner.evidence.site_fetches import SiteFetches
 
 SHORTEST_POLICY = len("img-src") - 1
 NOT_IN_META = ("frame-ancestors", "report-uri", "sandbox")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.probes.observatory.csp import csp_test
-from scanner.probes.observatory.fetches import SiteFetches
-from scanner.probes.observatory.preload import PreloadList
-from scanner.probes.observatory.rules import (
+from checks.security.observatory.csp import csp_test
+from checks.security.observatory.preload import PreloadList
+from checks.security.observatory.rules import (
     cookies_test,
     corp_test,
     cors_test,
@@ -19,6 +18,7 @@ from scanner.probes.observatory.rules import (
     x_content_type_options_test,
     x_frame_options_test,
 )
+from scanner.evidence.site_fetches import SiteFetches
 
 ALGORITHM_VERSION = 5
 MINIMUM_SCORE_FOR_EXTRA_CREDIT = 90

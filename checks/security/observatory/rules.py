@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
+from checks.security.observatory.preload import PreloadList
+from scanner.evidence.site_fetches import HTML_TYPES, SiteFetches
 from scanner.net.cookie_lines import parse_set_cookie
 from scanner.net.domains import registrable_domain
 from scanner.net.hostnames import host_of
-from scanner.probes.observatory.fetches import HTML_TYPES, SiteFetches
-from scanner.probes.observatory.preload import PreloadList
 
 SIX_MONTHS = 15_552_000  # upstream's threshold (a little under 15 768 000, as many sites send)
 COOKIES_IGNORED = frozenset({"heroku-session-affinity"})

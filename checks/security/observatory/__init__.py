@@ -6,7 +6,7 @@ chart). Nothing here talks to the network: ``grade_site(SiteFetches)`` is a pure
 the ``http-headers`` host probe fetched, so golden tests can pin every rule.
 """
 
-from scanner.probes.observatory.fetches import FetchedResponse, SiteFetches
-from scanner.probes.observatory.scoring import ALGORITHM_VERSION, SiteGrade, TestResult, grade_site
+from checks.security.observatory.scoring import ALGORITHM_VERSION, SiteGrade, TestResult, grade_site
+from scanner.evidence.site_fetches import FetchedResponse, SiteFetches
 
 __all__ = ["ALGORITHM_VERSION", "FetchedResponse", "SiteFetches", "SiteGrade", "TestResult", "grade_site"]
