@@ -191,6 +191,10 @@ class PageCapture:
         """Why collector ``name`` left no evidence on this page, if it failed."""
         return _error(self.extras.get(name))
 
+    def has_evidence(self, name: str) -> bool:
+        """Collector ``name`` ran on this page and left evidence, not an error."""
+        return isinstance(self.extras.get(name), dict) and self.collector_error(name) is None
+
     def fired_on_exit(self, request: RequestRecord) -> bool:
         """Whether a request started after the page was left (unload beacons, keepalive fetches)."""
         left = self.timings.left_page

@@ -159,8 +159,7 @@ def collected(name: str) -> Callable[[PageCapture], bool]:
     """For ``@check(requires=...)``: the collector ``name`` left evidence on the page, not an error."""
 
     def has_evidence(capture: PageCapture) -> bool:
-        evidence = capture.extras.get(name)
-        return isinstance(evidence, dict) and "error" not in evidence
+        return capture.has_evidence(name)
 
     return has_evidence
 

@@ -7,12 +7,11 @@ cannot finish is stored as "not tested" with its failure class, never as a pass.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from scanner.crawl.politeness import HostPoliteness
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.findings.registry import CheckContext, CheckRegistry
 from scanner.findings.runner import run_host_checks
@@ -28,28 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PROBES_AT_ONCE = 4
-MAX_CONNECTIONS_PER_SERVER = 2  # probes of one host share this; German federal servers refuse more
-
-
-class ConnectionBudget:
-    """At most ``size`` probe connections to one server at a time; a probe takes what it declares."""
-
-    def __init__(self, size: int) -> None:
-        self.size = self.free = size
-        self._changed = asyncio.Condition()
-
-    @contextlib.asynccontextmanager
-    async def take(self, connections: int) -> AsyncIterator[None]:
-        wanted = min(max(connections, 1), self.size)
-        async with self._changed:
-            await self._changed.wait_for(lambda: self.free >= wanted)
-            self.free -= wanted
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self.free += wanted
-                self._changed.notify_all()
 
 
 class HostProbeRunner:
@@ -61,6 +38,7 @@ class HostProbeRunner:
         client: NetClient,
         context: CheckContext,
         registry: CheckRegistry,
+        politeness: HostPoliteness,
         on_findings: Callable[[int], None] = lambda count: None,
     ) -> None:
         self.engine = engine
@@ -69,11 +47,9 @@ class HostProbeRunner:
         self.client = client
         self.context = context
         self.registry = registry
+        self.politeness = politeness  # shared with the page visits: one place limits each server
         self.on_findings = on_findings
         self._limit = asyncio.Semaphore(MAX_PROBES_AT_ONCE)
-        self._budgets: dict[str, ConnectionBudget] = defaultdict(
-            lambda: ConnectionBudget(MAX_CONNECTIONS_PER_SERVER)
-        )
         self._tasks: dict[tuple[str, int, str], asyncio.Task] = {}
         with session(engine) as db:  # a resumed scan does not probe a host twice
             self._done = probed_hosts(db, scan_id)
@@ -108,7 +84,7 @@ class HostProbeRunner:
                 )
 
     async def _run(self, probe: HostProbe, host: str) -> None:
-        async with self._budgets[host].take(probe.connections), self._limit:
+        async with self.politeness.probe_connections(host, probe.connections), self._limit:
             try:
                 result = await probe.run(host, probe.port, self.client)
             except asyncio.CancelledError:

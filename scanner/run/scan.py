@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from importlib.metadata import version as package_version
 from typing import TYPE_CHECKING, Any
 
 from checks.privacy import attribution
@@ -26,19 +25,16 @@ from scanner.crawl.scope import CrawlScope
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import origin_of, url_key
 from scanner.crawl.visit_policy import classify_visit, record_document, robots_refusal
-from scanner.datasets import versions_in_use
 from scanner.evidence import PageCapture, PageKind
-from scanner.findings.fingerprint import RECIPE as FINGERPRINT_RECIPE
 from scanner.findings.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.findings.runner import run_page_checks, run_site_checks
 from scanner.net.client import NetClient
-from scanner.net.failures import is_transient
 from scanner.net.hostnames import host_of
 from scanner.net.network import NetworkSettings
 from scanner.probes import load_all_probes
-from scanner.run.engine_versions import family_engine_versions
+from scanner.run.engine_versions import scan_engine_versions
 from scanner.run.hosts import HostProbeRunner
-from scanner.run.outcome import ScanOutcome, ScanProgress
+from scanner.run.outcome import ScanOutcome, ScanProgress, end_scan, mark_scan
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
 from scanner.store.frontier import count_items, mark_done
@@ -46,17 +42,14 @@ from scanner.store.models import FrontierItem, Scan
 from scanner.store.scan_run import (
     attempted_page_count,
     clear_site_results,
-    first_page,
     record_engine_versions,
     set_active_seconds,
-    tested_page_count,
 )
 from scanner.store.scans import (
     ScanStatus,
     claim_for_resume,
     create_scan,
     find_resumable,
-    finish_scan,
     upsert_target,
 )
 from scanner.store.site_evidence import StoredSiteEvidence
@@ -174,9 +167,12 @@ class ScanRun:
             client,
             self.context,
             self.registry,
+            self.politeness,
             on_findings=self._count_findings,
         )
-        self._record_versions(browser, await family_engine_versions(browser, self.target))
+        versions = await scan_engine_versions(browser, self.target, (check.id for check in self.registry))
+        with session(self.engine) as db:
+            record_engine_versions(db, self.scan_id, browser.version, versions)
         try:
             await self._prepare_frontier()
             await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
@@ -196,19 +192,6 @@ class ScanRun:
     def _probes_needed(self):
         probes = load_all_probes()
         return [probes[name] for name in sorted(self.registry.probes_needed())]
-
-    def _record_versions(self, browser: ScanBrowser, family_versions: dict[str, Any]) -> None:
-        versions = {
-            "chromium": browser.version,
-            "playwright": package_version("playwright"),
-            "user_agent": browser.user_agent,
-            "checks": sorted(check.id for check in self.registry),
-            "fingerprint": FINGERPRINT_RECIPE,
-            "datasets": versions_in_use(),
-            **family_versions,
-        }
-        with session(self.engine) as db:
-            record_engine_versions(db, self.scan_id, browser.version, versions)
 
     async def _prepare_frontier(self) -> None:
         with session(self.engine) as db:
@@ -354,7 +337,7 @@ class ScanRun:
                 if capture.is_testable and capture.kind is PageKind.HTML:
                     self.frontier.add(db, self._discovered(frontier_item, capture))
                 mark_done(db, frontier_item.id)
-            set_active_seconds(db, self.scan_id, self.active_before + (time.monotonic() - self.started))
+            set_active_seconds(db, self.scan_id, self._active())
             db.commit()
             self.progress.queued = self.frontier.count(db, "queued")
         self._count_page(capture, len(outcome.findings))
@@ -395,44 +378,14 @@ class ScanRun:
         self._count_findings(len(outcome.findings))
 
     def _finish(self) -> ScanOutcome:
-        with session(self.engine) as db:
-            tested = tested_page_count(db, self.scan_id)
-            first = first_page(db, self.scan_id)
-        if tested == 0:
-            failure = first.failure_class if first else "nothing_in_scope"
-            detail = first.failure_detail if first else "no start URL was in scope"
-            return self._mark(
-                ScanStatus.FAILED,
-                stopped_by=self.stopped_by,
-                failure_class=failure,
-                detail=detail,
-                transient=is_transient(failure, first.http_status if first else None),
-            )
-        return self._mark(ScanStatus.COMPLETED, stopped_by=self.stopped_by)
-
-    def _mark(
-        self,
-        status: ScanStatus,
-        *,
-        stopped_by: str | None = None,
-        failure_class: str | None = None,
-        detail: str | None = None,
-        transient: bool = False,
-    ) -> ScanOutcome:
-        with session(self.engine) as db:
-            scan = set_active_seconds(
-                db, self.scan_id, self.active_before + (time.monotonic() - self.started)
-            )
-            scan = finish_scan(
-                db, scan, status, stopped_by=stopped_by, failure_class=failure_class, failure_detail=detail
-            )
+        outcome = end_scan(self.engine, self.scan_id, self.target.name, self._active(), self.stopped_by)
         self.on_progress(self.progress)
-        return ScanOutcome(
-            scan.id,
-            self.target.name,
-            scan.status,
-            scan.stopped_by,
-            scan.failure_class,
-            scan.summary,
-            transient=transient,
-        )
+        return outcome
+
+    def _mark(self, status: ScanStatus, **how: Any) -> ScanOutcome:
+        outcome = mark_scan(self.engine, self.scan_id, self.target.name, self._active(), status, **how)
+        self.on_progress(self.progress)
+        return outcome
+
+    def _active(self) -> float:
+        return self.active_before + (time.monotonic() - self.started)
