@@ -2,9 +2,11 @@
 
 The short structural selector of ``accessibility_dom.SELECTOR_JS`` (at most five steps up, or up to
 an id) is kept whenever it is unique, so findings keep their fingerprints; it is not unique when
-two parts of a page share markup (header and footer navigation from one template). Then the
-selector is the full path with ``:nth-of-type`` from the root (or from an ancestor whose id is
-unique). Each candidate is verified with ``querySelectorAll`` in the element's own root (the
+two parts of a page share markup (header and footer navigation from one template), or when the
+element is a child of ``<body>`` (the short selector of a skip link there is just ``a``). Then the
+same path grows one ancestor at a time, ``body`` and ``html`` included, until it is unique
+(``body > a``, ``footer > div > nav > ul > li:nth-of-type(1) > a``) or reaches an ancestor whose
+id is unique. Each candidate is verified with ``querySelectorAll`` in the element's own root (the
 document or an open shadow root, whose host's selector comes first, joined by ``" >> "`` as in
 the axe findings); when none is unique the selector is ``""``.
 
@@ -30,13 +32,15 @@ UNIQUE_SELECTOR_JS = (
       return false;
     }
   };
-  const fullPath = (element, root) => {
+  // The structural selector grown one ancestor at a time (body and html included) until it is
+  // unique, or up to an ancestor whose id is unique: the shortest such path.
+  const grow = (element, root) => {
     const parts = [];
     let node = element;
     for (let depth = 0; node && node.nodeType === 1 && depth < MAX_DEPTH; depth++) {
       if (node.id && onlyMatch(root, '#' + CSS.escape(node.id), node)) {
         parts.unshift('#' + CSS.escape(node.id));
-        break;
+        return parts.join(' > ');
       }
       let part = CSS.escape(node.localName);
       const parent = node.parentElement;
@@ -50,15 +54,15 @@ UNIQUE_SELECTOR_JS = (
         if (count > 1) part += ':nth-of-type(' + position + ')';
       }
       parts.unshift(part);
+      if (onlyMatch(root, parts.join(' > '), element)) return parts.join(' > ');
       node = parent;
     }
-    return parts.join(' > ');
+    return '';
   };
   const inRoot = (element, root) => {
     const brief = short(element);
     if (brief && onlyMatch(root, brief, element)) return brief;
-    const full = fullPath(element, root);
-    return full && onlyMatch(root, full, element) ? full : '';
+    return grow(element, root);
   };
   return (element) => {
     const parts = [];
