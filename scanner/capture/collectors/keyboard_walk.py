@@ -13,6 +13,7 @@ to get out (Shift+Tab, then Escape and Tab) and records which key, if any, took 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from playwright.async_api import JSHandle, Page
@@ -122,12 +123,12 @@ async def keyboard_walk(page: Page) -> KeyboardWalk:
     )
 
 
+@dataclass
 class _Walked:
-    def __init__(self) -> None:
-        self.stops: list[dict[str, Any]] = []  # new elements, in Tab order; index = position in seen
-        self.ending = "limit"
-        self.loop: list[int] = []
-        self.trap: TrapTest | None = None
+    stops: list[dict[str, Any]] = field(default_factory=list)  # in Tab order; index = position in seen
+    ending: str = "limit"
+    loop: list[int] = field(default_factory=list)  # indices into stops
+    trap: TrapTest | None = None
 
 
 async def _focus_after(page: Page, seen: JSHandle, key: str) -> dict[str, Any]:
@@ -177,8 +178,8 @@ async def _walk(page: Page, seen: JSHandle) -> _Walked:
         walked.loop = visits[start:-1]
         expected = [*walked.loop[1:], index]
         budget = min(max(budget, presses + len(expected)), MAX_PRESSES)
-    else:
-        walked.loop = []  # the budget ran out before a loop was confirmed
+    if walked.ending not in ("cycle", "stuck"):
+        walked.loop = []  # the presses ran out before a loop was confirmed
         return walked
     walked.trap = await _try_exits(page, seen, walked.loop)
     return walked
