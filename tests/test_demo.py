@@ -215,6 +215,24 @@ def test_demo_accessibility_faults_from_the_answer_key_are_found(demo: dict) -> 
     assert axe["version"] == "4.12.1" and axe["wcag_version"] == "2.1"
 
 
+def test_demo_keyboard_walk_reaches_page_ends_and_reports_no_trap(demo: dict) -> None:
+    """The portal plants no keyboard trap (FAULTS.md), and its target is WCAG 2.1: no 2.2 criteria."""
+    result = govscan("export", "--format", "json", "--db", demo["db"])
+    assert result.returncode == 0, result.stderr
+    checks = {finding["check_id"] for finding in json.loads(result.stdout)["findings"]}
+    outside = {"accessibility.keyboard-trap", "accessibility.focus-obscured", "accessibility.axe.target-size"}
+    assert checks & outside == set()
+    with session(open_database(demo["db"])) as db:
+        walks = [
+            page.extras["keyboard-reflow"]
+            for page in db.exec(select(Page))
+            if "keyboard-reflow" in page.extras
+        ]
+    assert len(walks) == 5  # interaction_pages in the demo target
+    assert {walk["keyboard"]["ending"] for walk in walks} <= {"left-document", "limit"}
+    assert all(walk["wcag_version"] == "2.1" for walk in walks)
+
+
 def test_demo_privacy_faults_and_consent_scenarios(demo: dict) -> None:
     findings = json.loads(govscan("export", "--format", "json", "--db", demo["db"]).stdout)["findings"]
 

@@ -20,7 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from checks.accessibility.mapping import AxeRule, all_steps, axe_rule_docs, axe_rules, criteria
+from checks.accessibility.mapping import (
+    AxeRule,
+    all_steps,
+    axe_rule_docs,
+    axe_rules,
+    criteria,
+    within_standard,
+)
 from scanner.capture.axe.source import german_locale
 from scanner.evidence import PageCapture
 from scanner.evidence.axe import AxeEvidence, AxeNode, AxeRuleResult
@@ -59,12 +66,16 @@ def selector_text(target: Sequence[Any]) -> str:
     )
 
 
-def rule_ran(rule_id: str) -> Callable[[PageCapture], bool]:
-    """The rule ran on the page (in a WCAG 2.1 scan the 2.2 rules do not): only then is it evaluated."""
+def rule_ran(rule: AxeRule) -> Callable[[PageCapture], bool]:
+    """The rule ran on the page and serves a criterion of the scan's WCAG version: only then is it
+    evaluated. A WCAG 2.1 scan does not run the 2.2 rules; should one run anyway (a newer axe
+    script tagging it differently), its results stay out of the 2.1 scan."""
 
     def ran(capture: PageCapture) -> bool:
         evidence = capture.evidence(AxeEvidence)
-        return evidence is not None and rule_id in evidence.rules
+        if evidence is None or rule.id not in evidence.rules:
+            return False
+        return within_standard(rule.criteria, evidence.wcag_version)
 
     return ran
 
@@ -239,7 +250,7 @@ def _register(rule: AxeRule) -> None:
             standards=(f"axe-core {rule.id}",),
         ),
         doc=_documentation(rule),
-        requires=rule_ran(rule.id),
+        requires=rule_ran(rule),
     )
     decorate(run)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
+from checks.accessibility.mapping import within_standard
 from scanner.evidence import PageCapture
 from scanner.evidence.interaction import CoveringLayer, FocusStop, InteractionEvidence, KeyboardWalk
 from scanner.findings.registry import (
@@ -41,6 +42,18 @@ def _stops(capture: PageCapture) -> tuple[FocusStop, ...]:
     return walk.stops if walk is not None else ()
 
 
+def walked_for(*served: str) -> Callable[[PageCapture], bool]:
+    """For ``requires=``: the page was sampled and these criteria belong to the scan's WCAG version
+    (2.4.11 is new in WCAG 2.2: a 2.1 scan, the BITV 2.0 baseline, does not evaluate it)."""
+    sampled = collected(INTERACTION)
+
+    def applies(capture: PageCapture) -> bool:
+        evidence = capture.evidence(InteractionEvidence) if sampled(capture) else None
+        return evidence is not None and within_standard(served, evidence.wcag_version)
+
+    return applies
+
+
 def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> CheckDoc:
     return CheckDoc(title=title, what=what, why=why, how_to_fix=fix, example=example)
 
@@ -54,49 +67,60 @@ def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> Ch
     doc=_doc(
         Text(de="Tastaturfalle möglich", en="Possible keyboard trap"),
         Text(
-            de="Beim Durchgehen mit der Tabulatortaste kehrt der Fokus zu einem früheren Element zurück, "
-            "ohne die Seite verlassen oder wieder am Anfang begonnen zu haben: er kreist in einem Teil der "
-            "Seite.",
-            en="Tabbing through the page, focus returns to an earlier element without having left the "
-            "page or started again from its beginning: it circles within part of the page.",
+            de="Beim Durchgehen mit der Tabulatortaste kreist der Fokus zweimal in derselben Reihenfolge "
+            "durch dieselben Elemente (oder bleibt auf einem), und weder Umschalt+Tab noch Escape mit "
+            "anschließendem Tab bringen ihn aus ihnen heraus. Elemente werden dabei als sie selbst "
+            "verglichen, nicht über Selektoren: gleich gebaute Kopf- und Fußnavigation ist keine Falle.",
+            en="Tabbing through the page, focus goes round the same elements twice in the same order (or "
+            "stays on one), and neither Shift+Tab nor Escape followed by Tab takes it out of them. "
+            "Elements are compared as themselves, not by selector: header and footer navigation built "
+            "alike is no trap.",
         ),
         Text(
-            de="Wer nur die Tastatur nutzt, kommt aus einer Falle nicht heraus (WCAG 2.1.2). Manche Dialoge "
-            "halten den Fokus absichtlich und lassen sich mit Escape schließen: daher „zu prüfen“.",
-            en="Keyboard-only users cannot get out of a trap (WCAG 2.1.2). Some dialogs keep focus on "
-            "purpose and close with Escape: hence review.",
+            de="Wer nur die Tastatur nutzt, kommt aus einer Falle nicht heraus (WCAG 2.1.2). Eine Falle darf "
+            "einen anderen, angekündigten Ausweg haben (etwa eine genannte Tastenkombination): daher „zu "
+            "prüfen“.",
+            en="Keyboard-only users cannot get out of a trap (WCAG 2.1.2). A trap may have another exit "
+            "that the page announces (a named key combination): hence review.",
         ),
         Text(
             de="Fokus nur in modalen Dialogen halten, die sich mit Escape schließen lassen; sonst den "
             "Fokus frei weitergeben.",
             en="Keep focus only inside modal dialogs that close with Escape; otherwise let focus move on.",
         ),
-        """<div class="karte" tabindex="0" onkeydown="if (event.key === 'Tab') event.preventDefault()">""",
+        """<div class="karte" onkeydown="if (event.key === 'Tab') { event.preventDefault(); """
+        """this.querySelector('button').focus(); }">""",
     ),
     requires=collected(INTERACTION),
 )
 def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     walk = _walk(capture)
-    if walk is None or walk.ending not in ("cycle", "stuck"):
+    if walk is None or walk.trap is None or not walk.trapped:
         return
-    cycle = walk.stops[walk.cycle_start :]
+    cycle = [walk.stops[index] for index in walk.trap.loop]
     stuck = walk.ending == "stuck"
     yield Finding(
         result=Result.REVIEW,
         message=Text(
-            de="Der Tastaturfokus bleibt nach vielen Tabulator-Drücken auf (oder in) diesem Element.",
-            en="Keyboard focus stays on (or inside) this element after many Tab presses.",
+            de="Der Tastaturfokus bleibt nach vielen Tabulator-Drücken auf (oder in) diesem Element; "
+            "auch Umschalt+Tab und Escape führen nicht heraus.",
+            en="Keyboard focus stays on (or inside) this element after many Tab presses; Shift+Tab and "
+            "Escape do not take it out either.",
         )
         if stuck
         else Text(
             de=f"Der Tastaturfokus kreist zwischen {len(cycle)} Elementen und erreicht den Rest der Seite "
-            f"nicht.",
+            f"nicht; auch Umschalt+Tab und Escape führen nicht heraus.",
             en=f"Keyboard focus circles between {len(cycle)} elements and does not reach the rest of the "
-            f"page.",
+            f"page; Shift+Tab and Escape do not take it out either.",
         ),
-        selector=cycle[0].selector,
+        selector=cycle[0].selector or None,
         snippet=cycle[0].html,
-        evidence={"cycle": [stop.selector for stop in cycle], "stops_before": walk.cycle_start},
+        evidence={
+            "cycle": [stop.selector for stop in cycle],
+            "stops_before": walk.cycle_start,
+            "tried": list(walk.trap.tried),
+        },
     )
 
 
@@ -165,9 +189,12 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
         ),
         Text(
             de="Ein fokussiertes Element darf nicht vollständig von Inhalten der Seite verdeckt sein "
-            "(WCAG 2.2, 2.4.11). Geprüft wird nur die Mitte: daher „zu prüfen“.",
+            "(WCAG 2.2, 2.4.11). Geprüft wird nur die Mitte: daher „zu prüfen“. Das Kriterium ist neu in "
+            "WCAG 2.2 und nicht Teil von EN 301 549 V3.2.1 (BITV 2.0): geprüft nur mit "
+            'wcag_version = "2.2".',
             en="A focused element must not be entirely hidden by content of the page (WCAG 2.2, 2.4.11). "
-            "Only its centre is tested: hence review.",
+            "Only its centre is tested: hence review. The criterion is new in WCAG 2.2 and not part of "
+            'EN 301 549 V3.2.1 (BITV 2.0): evaluated only with wcag_version = "2.2".',
         ),
         Text(
             de="scroll-padding-top in Höhe der Kopfleiste setzen; Banner so platzieren, dass sie keine "
@@ -176,7 +203,7 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
         ),
         '<div id="cookie-hinweis" style="position: fixed; bottom: 0; height: 40vh">…</div>',
     ),
-    requires=collected(INTERACTION),
+    requires=walked_for("2.4.11"),
 )
 def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     """One finding per covering layer (a banner or header is one fix), naming the elements it hides."""

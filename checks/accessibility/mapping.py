@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from scanner.capture.axe.source import BEST_PRACTICE_TAG, german_locale, runs_rule
+from scanner.capture.axe.source import BEST_PRACTICE_TAG, DEFAULT_WCAG_VERSION, german_locale, runs_rule
 
 DATA = Path(__file__).parent / "data"
 _SC_TAG = re.compile(r"^wcag(\d)(\d)(\d+)$")  # wcag111 -> 1.1.1, wcag1412 -> 1.4.12
@@ -93,6 +94,19 @@ def steps_in_scope(wcag_version: str) -> list[Step]:
     """The clause-9 steps of an audit against WCAG <wcag_version> AA, in the order of the criteria."""
     chosen = [criterion for criterion in criteria().values() if criterion.in_scope(wcag_version)]
     return [step for criterion in chosen for step in criterion.steps]
+
+
+def within_standard(served: Iterable[str], wcag_version: str | None) -> bool:
+    """Whether a check of these WCAG criteria belongs to an audit against WCAG <wcag_version> AA.
+
+    A check that serves only criteria newer than the configured version (2.4.11 and 2.5.8 in a
+    WCAG 2.1 scan) is not evaluated: no findings, and no pass either. Checks of no criterion (best
+    practice) and unknown criteria always belong. ``None`` (evidence from before the version was
+    recorded) is the default version.
+    """
+    known = [criteria()[sc] for sc in served if sc in criteria()]
+    version = wcag_version or DEFAULT_WCAG_VERSION
+    return not known or any(criterion.in_scope(version) for criterion in known)
 
 
 @cache

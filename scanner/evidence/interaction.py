@@ -25,6 +25,8 @@ class FocusStop:
     """Where one Tab press put the focus: an element of the top document, or a frame."""
 
     kind: str  # "element" or "frame" (focus inside a frame is not followed)
+    # Unique in the page (checked with querySelectorAll); " >> " crosses into an open shadow root.
+    # "" when no unique selector was found. The walk itself tells stops apart by the element.
     selector: str
     tag: str = ""
     html: str = ""
@@ -40,13 +42,34 @@ class FocusStop:
 
 
 @dataclass(frozen=True)
+class TrapTest:
+    """How the walk tried to get out of a loop that Tab went round twice (or a long stay).
+
+    Tab first, then Shift+Tab, then Escape followed by Tab; ``left_by`` is the first key that took
+    focus out of the loop's elements, None when none did: then focus demonstrably cannot leave.
+    """
+
+    loop: tuple[int, ...]  # indices into KeyboardWalk.stops, in Tab order
+    tried: tuple[str, ...]  # "tab", "shift-tab", "escape"
+    left_by: str | None = None
+
+
+@dataclass(frozen=True)
 class KeyboardWalk:
     max_tabs: int
-    # limit, left-document, nothing-focusable, wrapped (back at the first stop), cycle (back at a
-    # later one), stuck (focus stayed on one element)
+    # limit, left-document, nothing-focusable, wrapped (back at the first stop), cycle (Tab went
+    # round a loop of later stops twice), stuck (focus stayed on one element)
     ending: str
     cycle_start: int | None = None  # index of the stop a cycle (or a stay) begins with
-    stops: tuple[FocusStop, ...] = ()  # in Tab order, each element once
+    stops: tuple[FocusStop, ...] = ()  # in Tab order, each element once (told apart by identity)
+    # Walks stored before exits were tried (and stops compared by selector) have none: their
+    # cycles are not evidence of a trap.
+    trap: TrapTest | None = None
+
+    @property
+    def trapped(self) -> bool:
+        """Focus demonstrably cannot leave a region: Tab, Shift+Tab and Escape all kept it there."""
+        return self.ending in ("cycle", "stuck") and self.trap is not None and self.trap.left_by is None
 
     @property
     def elements(self) -> tuple[FocusStop, ...]:
@@ -87,3 +110,6 @@ class InteractionEvidence(NestedEvidence):
     keyboard: KeyboardWalk
     reflow: Reflow
     duration_ms: InteractionDurations | None = field(default=None)
+    # The WCAG version the scan was configured for: checks of newer criteria (2.4.11) are not
+    # evaluated on the page. None before it was recorded.
+    wcag_version: str | None = None
