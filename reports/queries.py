@@ -22,14 +22,15 @@ from scanner.store.report_queries import (
     check_tallies,
     effective_summary,
     finding_rows,
+    first_party_host_roles,
     host_rows,
     page_rows,
 )
 from scanner.store.scans import ScanStatus, get_scan, target_of
+from scanner.store.security import HeaderGrade, TlsProfileOutcome, header_grades, tls_profile_outcomes
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-from scanner.store.security import HeaderGrade, TlsProfileOutcome, header_grades, tls_profile_outcomes
 
 FAMILIES: tuple[str, ...] = tuple(family.value for family in Family)
 
@@ -64,6 +65,7 @@ class ScanData:
     axe: AxeCoverage | None = None  # axe's counts per rule over the tested pages
     tls_outcomes: list[TlsProfileOutcome] = field(default_factory=list)  # judged at scan time
     header_grades: dict[str, HeaderGrade] = field(default_factory=dict)  # host -> grade judged at scan time
+    host_roles: dict[str, str] = field(default_factory=dict)  # first-party host -> pages | frames | requests
 
     @property
     def is_partial(self) -> bool:
@@ -88,6 +90,7 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
             axe=load_axe_coverage(db, scan.id),
             tls_outcomes=tls_profile_outcomes(db, scan.id),
             header_grades=header_grades(db, scan.id),
+            host_roles=first_party_host_roles(db, scan.id),
         )
 
 

@@ -45,7 +45,7 @@ class _PageSets:
 
 def coverage(data: ScanData, texts: Texts) -> Coverage:
     pages = _PageSets.of(data)
-    hosts = [host_row(host, texts) for host in data.hosts]
+    hosts = host_rows(data.hosts, data.host_roles, texts)
     return Coverage(
         intro=_coverage_intro(pages, texts),
         rows=_coverage_rows(pages, texts),
@@ -94,16 +94,43 @@ def _hosts_intro(hosts: list[HostRow], texts: Texts) -> str:
     if not hosts:
         return texts["hosts_none"]
     probed = sum(1 for host in hosts if host.ok)
-    return texts["hosts_intro"].format(probed=probed, total=len(hosts), not_tested=len(hosts) - probed)
+    return texts["hosts_intro"].format(
+        hosts=len({host.host for host in hosts}),
+        probed=probed,
+        total=len(hosts),
+        not_tested=len(hosts) - probed,
+    )
 
 
-def host_row(host: HostResult, texts: Texts) -> HostRow:
+def host_rows(results: list[HostResult], roles: dict[str, str], texts: Texts) -> list[HostRow]:
+    """Every probe result with its host's role, and a row for each first-party host the browser
+    contacted that has no probe result at all: a host left unchecked is listed, never left out."""
+    role_names = texts["host_roles"]
+    rows = [host_row(result, texts, role_names.get(roles.get(result.host, ""), "")) for result in results]
+    probed = {result.host for result in results}
+    rows += [
+        HostRow(
+            host,
+            None,
+            texts["none"],
+            texts["not_probed"],
+            texts["not_probed_detail"],
+            False,
+            role_names[role],
+        )
+        for host, role in roles.items()
+        if host not in probed
+    ]
+    return sorted(rows, key=lambda row: (row.host, row.port or 0, row.probe))
+
+
+def host_row(host: HostResult, texts: Texts, role: str = "") -> HostRow:
     outcome = (
         texts["probed"]
         if host.ok
         else texts["not_tested_because"].format(reason=texts.reason(host.failure_class))
     )
-    return HostRow(host.host, host.port, host.probe, outcome, host.failure_detail or "", host.ok)
+    return HostRow(host.host, host.port, host.probe, outcome, host.failure_detail or "", host.ok, role)
 
 
 def page_view(page: PageRow, texts: Texts) -> PageView:

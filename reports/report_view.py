@@ -28,11 +28,12 @@ class CountRow:
 @dataclass(frozen=True)
 class HostRow:
     host: str
-    port: int
+    port: int | None  # None: no probe result at all for this host
     probe: str
     outcome: str
     detail: str
     ok: bool
+    role: str = ""  # how the browser met the host: pages, frames, requests only
 
 
 @dataclass(frozen=True)

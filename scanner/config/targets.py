@@ -59,6 +59,7 @@ class CrawlSettings(BaseModel):
     page_timeout: float = Field(default=30.0, gt=0)
     settle_quiet: float = Field(default=0.5, ge=0)
     settle_cap: float = Field(default=5.0, gt=0)
+    max_probed_hosts: int = Field(default=30, ge=1)  # first-party hosts that get the host checks
     respect_robots: bool = True
     use_sitemaps: bool = True
     drop_query_params: tuple[str, ...] = DEFAULT_DROP_QUERY_PARAMS
@@ -163,6 +164,7 @@ def _crawl_fields(base: Path) -> dict[str, Parser]:
         "page_timeout": v.positive_seconds,
         "settle_quiet": v.non_negative_seconds,
         "settle_cap": v.positive_seconds,
+        "max_probed_hosts": v.positive_int,
         "respect_robots": v.boolean,
         "use_sitemaps": v.boolean,
         "drop_query_params": v.list_of(v.non_empty_string),

@@ -51,6 +51,7 @@ class FailureClass(StrEnum):
     NOT_HTML = "not_html"
     BROWSER_ERROR = "browser_error"
     NETWORK_ERROR = "network_error"
+    HOST_LIMIT = "host_limit"  # a host beyond the target's max_probed_hosts: its host checks did not run
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Host-level work beside the browsing: each probe runs once per first-party host and scan.
 
-Probes start as soon as the crawler first visits a host and never block page visits. A probe that
-cannot finish is stored as "not tested" with its failure class, never as a pass.
+Every first-party host the browser contacted gets the probes: hosts that served pages, hosts shown
+in frames (online forms, where citizens type personal data), hosts that only served assets or
+received beacons. They start as soon as a page first contacts the host and never block page
+visits. Hosts beyond the target's ``max_probed_hosts`` and probes that cannot finish are stored as
+"not tested" with their failure class, never as a pass.
 """
 
 from __future__ import annotations
@@ -9,17 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
 from scanner.crawl.politeness import HostPoliteness
-from scanner.evidence import FailureClass, HostProbeResult
+from scanner.evidence import FailureClass, HostProbeResult, PageCapture
 from scanner.findings.registry import CheckContext, CheckRegistry
 from scanner.findings.runner import run_host_checks
 from scanner.net.client import NetClient
 from scanner.probes import HostProbe
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_host_result
-from scanner.store.scan_run import probed_hosts
+from scanner.store.scan_run import hosts_within_limit, probed_hosts
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -27,6 +31,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PROBES_AT_ONCE = 4
+
+
+class FirstParty(Protocol):
+    def contains_host(self, host: str | None) -> bool: ...
+
+
+def contacted_hosts(capture: PageCapture, first_party: FirstParty) -> list[str]:
+    """The first-party hosts a page contacted, first contact first: the page, its frames, its requests."""
+    urls = [capture.final_url or capture.url, *capture.frames, *(request.url for request in capture.requests)]
+    hosts = (
+        (split.hostname or "").lower() for split in map(urlsplit, urls) if split.scheme in ("http", "https")
+    )
+    return [host for host in dict.fromkeys(hosts) if host and first_party.contains_host(host)]
 
 
 class HostProbeRunner:
@@ -39,6 +56,7 @@ class HostProbeRunner:
         context: CheckContext,
         registry: CheckRegistry,
         politeness: HostPoliteness,
+        max_hosts: int,
         on_findings: Callable[[int], None] = lambda count: None,
     ) -> None:
         self.engine = engine
@@ -48,18 +66,33 @@ class HostProbeRunner:
         self.context = context
         self.registry = registry
         self.politeness = politeness  # shared with the page visits: one place limits each server
+        self.max_hosts = max_hosts
         self.on_findings = on_findings
         self._limit = asyncio.Semaphore(MAX_PROBES_AT_ONCE)
         self._tasks: dict[tuple[str, int, str], asyncio.Task] = {}
         with session(engine) as db:  # a resumed scan does not probe a host twice
             self._done = probed_hosts(db, scan_id)
+            self._hosts = hosts_within_limit(db, scan_id)  # the hosts that count towards max_hosts
 
     def ensure(self, host: str) -> None:
-        """Start every probe for ``host`` that has not run in this scan yet."""
+        """Start every probe for ``host`` that has not run in this scan yet (within the host limit)."""
+        if host not in self._hosts and len(self._hosts) >= self.max_hosts:
+            self._refuse(host)
+            return
+        self._hosts.add(host)
         for probe in self.probes:
             key = (host, probe.port, probe.name)
             if key not in self._done and key not in self._tasks:
                 self._tasks[key] = asyncio.create_task(self._run(probe, host))
+
+    def _refuse(self, host: str) -> None:
+        """A host beyond the limit: recorded as not tested, once per probe."""
+        detail = f"more first-party hosts than max_probed_hosts = {self.max_hosts}"
+        for probe in self.probes:
+            if (host, probe.port, probe.name) not in self._done:
+                self._store(
+                    HostProbeResult(host, probe.port, probe.name, False, {}, FailureClass.HOST_LIMIT, detail)
+                )
 
     async def finish(self, timeout: float) -> None:
         """Wait for running probes; those still running after ``timeout`` are stored as not tested."""

@@ -29,11 +29,10 @@ from scanner.evidence import PageCapture, PageKind
 from scanner.findings.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.findings.runner import run_page_checks, run_site_checks
 from scanner.net.client import NetClient
-from scanner.net.hostnames import host_of
 from scanner.net.network import NetworkSettings
 from scanner.probes import load_all_probes
 from scanner.run.engine_versions import scan_engine_versions
-from scanner.run.hosts import HostProbeRunner
+from scanner.run.hosts import HostProbeRunner, contacted_hosts
 from scanner.run.outcome import ScanOutcome, ScanProgress, end_scan, mark_scan
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
@@ -168,6 +167,7 @@ class ScanRun:
             self.context,
             self.registry,
             self.politeness,
+            self.target.crawl.max_probed_hosts,
             on_findings=self._count_findings,
         )
         versions = await scan_engine_versions(browser, self.target, (check.id for check in self.registry))
@@ -274,8 +274,7 @@ class ScanRun:
             )
             capture = await classify_visit(capture, self.scope, self.client, self.target.accessibility)
         self._store(item, capture)
-        if capture.is_testable and capture.kind is PageKind.HTML:
-            self.probes.ensure(host_of(capture.final_url))  # hosts that served a page get host checks
+        self._probe_hosts(capture)
 
     async def _robots_refusal(self, url: str) -> PageCapture | None:
         if not self.target.crawl.respect_robots:
@@ -304,10 +303,17 @@ class ScanRun:
                         collectors=self.collectors,
                     )
                     self._save(capture, depth=planned.depth)
+                    self._probe_hosts(capture)  # accepting consent may contact hosts of our own too
                 finally:
                     self.in_flight -= 1
 
         await asyncio.gather(*(visit(planned) for planned in visits))
+
+    def _probe_hosts(self, capture: PageCapture) -> None:
+        """Every first-party host the page contacted gets the host checks (pages, frames, requests)."""
+        if capture.is_testable and capture.kind is PageKind.HTML:
+            for host in contacted_hosts(capture, self.first_party):
+                self.probes.ensure(host)
 
     def _store(self, item: FrontierItem, capture: PageCapture) -> None:
         self._save(capture, depth=item.depth, referrer=item.discovered_from, frontier_item=item)

@@ -107,6 +107,32 @@ def host_rows(db: Session, scan_id: int) -> list[HostResult]:
     return sorted(rows, key=lambda host: (host.host, host.port, host.probe))
 
 
+HOST_ROLES = ("pages", "frames", "requests")  # strongest first
+
+
+def first_party_host_roles(db: Session, scan_id: int) -> dict[str, str]:
+    """Host -> how the browser met it (``pages``, ``frames``, or ``requests`` only), for first-party hosts.
+
+    Read from the stored requests: a top document makes a host a page host, a document in a frame a
+    frame host; any other first-party request (assets, beacons) counts as ``requests``.
+    """
+    rows = db.exec(
+        select(Request.host, Request.resource_type, Request.is_main_frame, Request.is_navigation)
+        .join(Page, Page.id == Request.page_id)
+        .where(Page.scan_id == scan_id, Request.third_party == False)  # noqa: E712 (SQL)
+        .distinct()
+    ).all()
+    roles: dict[str, str] = {}
+    for host, resource_type, main_frame, navigation in rows:
+        if not host:
+            continue
+        document = resource_type == "document" and navigation
+        role = ("pages" if main_frame else "frames") if document else "requests"
+        if host not in roles or HOST_ROLES.index(role) < HOST_ROLES.index(roles[host]):
+            roles[host] = role
+    return dict(sorted(roles.items()))
+
+
 def check_tallies(db: Session, scan_id: int) -> dict[str, TallyCounts]:
     rows = db.exec(select(CheckTally).where(CheckTally.scan_id == scan_id)).all()
     return {

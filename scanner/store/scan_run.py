@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from scanner.evidence import FailureClass, PageKind, PageStatus, Scenario
@@ -75,6 +75,19 @@ def probed_hosts(session: Session, scan_id: int) -> set[tuple[str, int, str]]:
         select(HostResult.host, HostResult.port, HostResult.probe).where(HostResult.scan_id == scan_id)
     ).all()
     return {(host, port, probe) for host, port, probe in rows}
+
+
+def hosts_within_limit(session: Session, scan_id: int) -> set[str]:
+    """Hosts the scan gave its probes to, i.e. every probed host except those refused by the host limit."""
+    rows = session.exec(
+        select(HostResult.host).where(
+            HostResult.scan_id == scan_id,
+            or_(
+                HostResult.failure_class.is_(None), HostResult.failure_class != FailureClass.HOST_LIMIT.value
+            ),
+        )
+    ).all()
+    return set(rows)
 
 
 def clear_site_results(session: Session, scan_id: int, site_checks: Iterable[str]) -> None:
