@@ -4,6 +4,8 @@
 // others. Counted: timers due within HORIZON ms, and the time of the last cookie or storage write.
 // Timers set from inside counted timers count for MAX_DEPTH hops only, and timers set from intervals
 // or animation frames not at all, so a polling loop cannot hold the capture (the cap is the backstop).
+// Timers of govscan's own injected scripts (autoconsent polls every 0.5 s) have no page URL on their
+// stack and are not counted.
 (() => {
   if (window.__govscanSettle) return;
   const HORIZON = __HORIZON__;
@@ -12,6 +14,8 @@
   let depth = 0; // how many counted timers led to the code running now
   let lastWrite = -1;
   const now = () => performance.now();
+  const PAGE_CODE = /(?:https?|blob):\/\//;
+  const calledByPage = () => PAGE_CODE.test(String(new Error().stack || ''));
   const nativeSetTimeout = window.setTimeout;
   const nativeClearTimeout = window.clearTimeout;
   const atDepth = (level, callback) => function () {
@@ -28,7 +32,7 @@
   replace(window, 'setTimeout', () => function (handler, delay, ...rest) {
     const wait = Math.max(0, Number(delay) || 0);
     const level = depth + 1;
-    if (typeof handler !== 'function' || wait > HORIZON || level > MAX_DEPTH) {
+    if (typeof handler !== 'function' || wait > HORIZON || level > MAX_DEPTH || !calledByPage()) {
       return nativeSetTimeout.apply(window, arguments);
     }
     let id;
