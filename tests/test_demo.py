@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +13,14 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
+from reports.diff_report import count_rows, diff_history
+from reports.history import Change
 from scanner.store.db import open_database, session
-from scanner.store.models import Cookie, HostResult, Page
+from scanner.store.models import Cookie, HostResult, Page, Scan
 from scanner.store.security import HeaderGrade
 
 GOVSCAN = str(Path(sys.executable).with_name("govscan"))
+CHECKOUT = Path(__file__).resolve().parents[1]
 PORTAL = "https://www.landkreis-beispielhausen.de"
 TOURISM_HOST = "beispielhausen-entdecken.de"
 
@@ -23,7 +28,14 @@ pytestmark = pytest.mark.slow  # `govscan demo` serves and scans in a subprocess
 
 
 def govscan(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOVSCAN, *arguments], capture_output=True, text=True, timeout=600, check=False)
+    # The checkout under test, not whichever one the virtualenv's editable install points at.
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(CHECKOUT), os.environ.get("PYTHONPATH")))),
+    }
+    return subprocess.run(
+        [GOVSCAN, *arguments], capture_output=True, text=True, timeout=600, check=False, env=environment
+    )
 
 
 @pytest.fixture(scope="module")
@@ -282,3 +294,24 @@ def test_demo_report_has_the_dpo_section(demo: dict) -> None:
     tag_manager = [cell.get_text() for cell in vendors["Google Tag Manager"].find_all("td")]
     assert tag_manager[0] == "Google LLC" and tag_manager[1] == "US (Drittland)"
     assert "Cookie _ga (.landkreis-beispielhausen.de)" in tag_manager[6]
+
+
+def test_a_second_scan_of_the_unchanged_demo_changes_nothing(demo: dict, tmp_path: Path) -> None:
+    """Issue 16, item 10: identical scans found the pre-consent _ga cookies on different pages."""
+    copy = tmp_path / "govscan.db"
+    shutil.copyfile(demo["directory"] / "govscan.db", copy)  # the module's database stays as it was
+    database = f"sqlite:///{copy}"
+    result = govscan("demo", "--db", database, "--out", str(tmp_path / "berichte"), "-q")
+    assert result.returncode == 0, result.stderr
+    engine = open_database(database)
+    with session(engine) as db:
+        first, second = (scan.id for scan in db.exec(select(Scan).order_by(Scan.id)).all())
+    history = diff_history(engine, first, second)
+    changed = sorted(
+        f"{item.change.value} {item.finding.check_id} {item.finding.page_url} {item.finding.subject}"
+        for item in (*history.findings, *history.gone)
+        if item.change is not Change.PERSISTING
+    )
+    assert changed == []
+    [(_, total)] = [row for row in count_rows(history) if row[0] == "total"]
+    assert total["new"] == total["fixed"] == total["not-rechecked"] == 0 and total["persisting"] > 500

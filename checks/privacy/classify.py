@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -78,8 +79,43 @@ def entropy(value: str) -> float:
     return -sum(count / len(value) * math.log2(count / len(value)) for count in counts.values())
 
 
+_RUN = re.compile(r"[0-9A-Za-z]+")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_DIGITS = "0123456789"
+_HEX_DIGITS = "0123456789abcdef"
+_ALPHANUMERIC = _DIGITS + "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MIN_NUMBER_RUN = 4  # "GA1", "v2" stay as written; counters, ids and timestamps are judged by form
+MIN_RANDOM_RUN = 8
+
+
+def _canonical_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if run.isdigit():
+        alphabet = _DIGITS if len(run) >= MIN_NUMBER_RUN else ""
+    elif run.isalpha() or len(run) < MIN_RANDOM_RUN:
+        alphabet = ""  # words ("necessary", "consentGiven") keep their letters
+    else:
+        alphabet = _HEX_DIGITS if _HEX.fullmatch(run) else _ALPHANUMERIC
+    return "".join(alphabet[index % len(alphabet)] for index in range(len(run))) if alphabet else run
+
+
+def identifier_form(value: str) -> str:
+    """``value`` with its random-looking runs replaced by the most varied run of the same form.
+
+    The letter counts of a short random run swing its entropy across the threshold from visit to
+    visit (a random 16-digit hex id scores below 3 bits on one visit in seven, a time stamp with
+    it), so the same cookie would be found on some pages and missed on others. Judging the form
+    (a 10-digit number, a 14-character hex id) gives the same verdict on every visit.
+    """
+    return _RUN.sub(_canonical_run, value)
+
+
+def identifier_entropy(value: str) -> float:
+    return entropy(identifier_form(value))
+
+
 def looks_like_identifier(value: str) -> bool:
-    return len(value) >= MIN_IDENTIFIER_LENGTH and entropy(value) >= MIN_IDENTIFIER_ENTROPY
+    return len(value) >= MIN_IDENTIFIER_LENGTH and identifier_entropy(value) >= MIN_IDENTIFIER_ENTROPY
 
 
 def cookie_lifetime(cookie: CookieRecord, setter: dict | None, now: float | None = None) -> float | None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.privacy.classify import ONE_DAY, cookie_lifetime, cookie_setters, entropy, looks_like_identifier
+from checks.privacy.classify import (
+    ONE_DAY,
+    cookie_lifetime,
+    cookie_setters,
+    identifier_entropy,
+    looks_like_identifier,
+)
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
 from scanner.evidence.privacy import PrivacyEvidence
@@ -40,19 +46,16 @@ def _script_vendor(url: str | None) -> dict | None:
         title=Text(de="Kennungs-Cookies vor der Einwilligung", en="Identifier cookies before consent"),
         what=Text(
             de="Beim ersten Aufruf wird ein Cookie gesetzt, das wie eine Kennung aussieht (Wert ab 10 "
-            "Zeichen mit "
-            "hoher Entropie) und mindestens einen Tag lebt. Die Evidenz nennt, wer es gesetzt hat: die "
-            "Antwort "
-            "(Set-Cookie) oder das Skript (document.cookie mit Aufrufstapel), auch wenn ein fremdes Skript "
-            "ein "
-            "Cookie auf der eigenen Domain setzt (z. B. _ga).",
+            "Zeichen mit hoher Entropie; Zahlen und zufällig wirkende Zeichenfolgen zählen nach ihrer "
+            "Form, nicht nach ihren Ziffern, damit das Urteil bei jedem Besuch gleich ausfällt) und "
+            "mindestens einen Tag lebt. Die Evidenz nennt, wer es gesetzt hat: die Antwort (Set-Cookie) "
+            "oder das Skript (document.cookie mit Aufrufstapel), auch wenn ein fremdes Skript ein Cookie "
+            "auf der eigenen Domain setzt (z. B. _ga).",
             en="On the first visit a cookie is set that looks like an identifier (value of 10+ characters "
-            "with "
-            "high entropy) and lives at least a day. The evidence names its setter: the response "
-            "(Set-Cookie) or "
-            "the script (document.cookie with stack), also when a third-party script sets a first-party "
-            "cookie "
-            "(e.g. _ga).",
+            "with high entropy; numbers and random-looking runs count by their form, not their digits, so "
+            "the verdict is the same on every visit) and lives at least a day. The evidence names its "
+            "setter: the response (Set-Cookie) or the script (document.cookie with stack), also when a "
+            "third-party script sets a first-party cookie (e.g. _ga).",
         ),
         why=Text(
             de="Das Speichern von Informationen auf dem Endgerät braucht eine Einwilligung, wenn es nicht "
@@ -98,7 +101,7 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
                 "lifetime_days": round(lifetime / ONE_DAY, 1),
                 "value_hash": short_hash(cookie.value),
                 "value_length": len(cookie.value),
-                "entropy": round(entropy(cookie.value), 2),
+                "entropy": round(identifier_entropy(cookie.value), 2),  # of its form: stable
                 "third_party_cookie": not context.first_party.contains_host(cookie.domain.lstrip(".")),
                 "partition_key": cookie.partition_key,
                 "setter": setter,

@@ -1,7 +1,8 @@
 """One visit -> one PageCapture: the only place where a page is navigated.
 
-Settling is bounded: the load event (or the page timeout), then a network-quiet window with a hard
-cap. Waiting for "networkidle" would hang on pages with analytics or long polling.
+Settling is bounded: the load event (or the page timeout), then a network-quiet window in which no
+frame has a short timer due or a cookie or storage write just made (``settle.py``), with a hard cap.
+Waiting for "networkidle" would hang on pages with analytics or long polling.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from scanner.capture.collectors import PageCollector, for_scenario
 from scanner.capture.page_reading import read_cookies, read_html_lang, read_links, read_storage
 from scanner.capture.recorder import NetworkRecorder
 from scanner.capture.settings import CaptureSettings
+from scanner.capture.settle import install_probe, wait_until_settled
 from scanner.evidence import (
     FailureClass,
     PageCapture,
@@ -79,6 +81,7 @@ async def _visit(
     page = await context.new_page()
     recorder = NetworkRecorder(context, page)
     await recorder.attach_devtools(context)
+    await install_probe(context)
     extras: dict[str, Any] = {}
     for collector in collectors:
         try:
@@ -100,10 +103,17 @@ async def _visit(
         return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
     dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
     load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
-    await recorder.wait_until_quiet(settings.settle_quiet, settings.settle_cap)
+    stopped_early = await wait_until_settled(page, recorder, settings)
     settled = recorder.elapsed_ms()
     capture = await _read_page(url, scenario, page, response, recorder)
-    timings = Timings(dom_content_loaded, load, settled, recorder.elapsed_ms(), load_timed_out=load is None)
+    timings = Timings(
+        dom_content_loaded,
+        load,
+        settled,
+        recorder.elapsed_ms(),
+        load_timed_out=load is None,
+        settle_stopped_early=stopped_early,
+    )
     capture = replace(capture, timings=timings)
     if capture.is_testable:
         for collector in collectors:

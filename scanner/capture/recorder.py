@@ -70,13 +70,18 @@ class NetworkRecorder:
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.started) * 1000
 
-    async def wait_until_quiet(self, quiet: float, cap: float) -> None:
-        """Wait until no request was in flight for ``quiet`` seconds, at most ``cap`` seconds."""
+    async def wait_until_quiet(self, quiet: float, cap: float) -> bool:
+        """Wait until no request was in flight for ``quiet`` seconds, at most ``cap`` seconds.
+
+        True when that quiet was reached, False when the cap ran out first.
+        """
         deadline = time.monotonic() + cap
-        while time.monotonic() < deadline:
+        while True:
             now = time.monotonic()
             if self.in_flight <= 0 and now - self.last_activity >= quiet:
-                return
+                return True
+            if now >= deadline:
+                return False
             await asyncio.sleep(min(0.05, max(0.0, deadline - now)))
 
     # --- Playwright events ---------------------------------------------------------------

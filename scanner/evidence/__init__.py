@@ -151,6 +151,9 @@ class Timings:
     total: float | None = None
     load_timed_out: bool = False
     left_page: float | None = None  # when the page was left for about:blank; later requests fired on exit
+    # None: the page settled; else what was still pending when the settle cap was reached
+    # ("network", "timers", "storage-writes", "frame-unresponsive"): read as it was, not as settled
+    settle_stopped_early: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,29 @@ CLAIM_WINDOW = 64  # queued items looked at per claim, to find one whose host is
 
 
 def queue_items(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert frontier rows; URLs already queued in their scan are skipped. Returns how many were new."""
-    return insert_ignoring_duplicates(session, FrontierItem, rows, ("scan_id", "url_key"))
+    """Insert frontier rows; URLs already queued in their scan are skipped. Returns how many were new.
+
+    A URL still waiting in the queue that is found again on a shallower path takes that depth: with
+    several pages in flight, a deep page may finish before the start page and queue its links first,
+    and the depth (which orders the crawl and picks the consent-scenario sample) would then depend on
+    which visit happened to finish first.
+    """
+    new = insert_ignoring_duplicates(session, FrontierItem, rows, ("scan_id", "url_key"))
+    by_depth: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        by_depth.setdefault((row["scan_id"], row["depth"]), []).append(row["url_key"])
+    for (scan_id, depth), keys in by_depth.items():
+        session.execute(
+            update(FrontierItem)
+            .where(
+                FrontierItem.scan_id == scan_id,
+                FrontierItem.state == "queued",
+                FrontierItem.depth > depth,
+                FrontierItem.url_key.in_(keys),
+            )
+            .values(depth=depth)
+        )
+    return new
 
 
 def claim_next(

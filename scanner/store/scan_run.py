@@ -25,7 +25,11 @@ class RenderedPage:
 
 
 def rendered_first_visits(session: Session, scan_id: int) -> list[RenderedPage]:
-    """HTML pages that rendered on the first visit, shallowest first, ties in visiting order."""
+    """HTML pages that rendered on the first visit, shallowest first, ties by URL.
+
+    Not in visiting order: with several pages in flight that order changes from scan to scan, and
+    so would the pages sampled for the consent scenarios.
+    """
     rows = session.exec(
         select(Page.url, Page.final_url, Page.depth)
         .where(
@@ -34,7 +38,7 @@ def rendered_first_visits(session: Session, scan_id: int) -> list[RenderedPage]:
             Page.kind == PageKind.HTML.value,
             Page.status == PageStatus.OK.value,
         )
-        .order_by(Page.depth, Page.id)
+        .order_by(Page.depth, Page.url_key, Page.id)
     ).all()
     return [RenderedPage(url, final_url, depth) for url, final_url, depth in rows]
 
