@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from scanner import __version__
 from scanner.capture.browser import ChromiumNotFound
@@ -27,6 +26,7 @@ from scanner.schedule.cron import CronError
 from scanner.store.db import DatabaseUrlError
 from scanner.store.job_queue import DatabaseUnavailable
 from scanner.store.scans import ScanLookupError
+from scanner.text_safety import json_text, markup_text
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -41,6 +41,12 @@ app.add_typer(data_app, name="data")
 
 console = Console(stderr=True, soft_wrap=True)  # error lines stay whole, to copy and grep
 stdout = Console()
+
+
+def print_json(document: Any) -> None:
+    """``--json`` output: plain JSON on stdout (no Rich wrapping), safe for a terminal."""
+    typer.echo(json_text(document))
+
 
 DbOption = Annotated[
     str, typer.Option("--db", help="Database URL or SQLite file (postgresql://... for scale-out).")
@@ -73,18 +79,18 @@ def errors_to_exit_codes() -> Iterator[None]:
     try:
         yield
     except Exit as error:
-        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        console.print(f"[red]govscan:[/red] {markup_text(error)}")
         raise typer.Exit(error.code) from None
     except ConfigError as error:
         console.print(f"[red]govscan: the configuration has {len(error.problems)} problem(s):[/red]")
         for problem in error.problems:
-            console.print(f"  {escape(str(problem))}", highlight=False)
+            console.print(f"  {markup_text(problem)}", highlight=False)
         raise typer.Exit(2) from None
     except (DatabaseUrlError, ConnectToError, ScanLookupError, CaBundleError, CronError) as error:
-        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        console.print(f"[red]govscan:[/red] {markup_text(error)}")
         raise typer.Exit(2) from None
     except (ChromiumNotFound, TrustStoreError, DatabaseUnavailable) as error:
-        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        console.print(f"[red]govscan:[/red] {markup_text(error)}")
         raise typer.Exit(3) from None
 
 

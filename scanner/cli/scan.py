@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from scanner.cli.app import (
     console,
     errors_to_exit_codes,
     network_options,
+    print_json,
     stdout,
 )
 from scanner.cli.reporting import write_report
@@ -88,7 +88,7 @@ def finish(outcomes, *, quiet: bool, json_output: bool, report: Path | None = No
         document = [outcome.__dict__ for outcome in outcomes]
         if report is not None:
             document = {"scans": document, "report": str(report)}
-        stdout.print_json(json.dumps(document, default=str))
+        print_json(document)
     elif not quiet:
         console.print(summary_table(outcomes))
     if any(outcome.status == ScanStatus.FAILED for outcome in outcomes):
