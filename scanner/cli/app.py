@@ -1,13 +1,15 @@
 """The ``govscan`` command.
 
 Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
-(configuration, options, unknown scan or target): nothing was written; 3 the environment lacks
-something (Chromium, certutil); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
+(configuration, options, paths, database URLs, unknown scan or target, ``--resume`` with nothing
+to resume): nothing was written; 3 the environment lacks something (Chromium, certutil, a database
+server that does not answer); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
 (resume with ``govscan scan --resume``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +25,7 @@ from scanner.net.connect_to import ConnectToError
 from scanner.net.network import NetworkSettings
 from scanner.net.trust import CaBundleError, TrustStoreError, read_ca_bundle
 from scanner.schedule.cron import CronError
-from scanner.store.db import DatabaseUrlError
-from scanner.store.job_queue import DatabaseUnavailable
+from scanner.store.db import DatabaseUnavailable, DatabaseUrlError
 from scanner.store.scans import ScanLookupError
 from scanner.text_safety import json_text, markup_text
 
@@ -96,10 +97,37 @@ def errors_to_exit_codes() -> Iterator[None]:
 
 def network_options(connect_to: list[str] | None, ca_bundle: Path | None) -> NetworkSettings:
     if ca_bundle is not None:
+        if ca_bundle.is_dir():
+            raise Exit(2, f"--ca-bundle {ca_bundle}: is a folder, expected a PEM file")
         if not ca_bundle.is_file():
-            raise Exit(2, f"--ca-bundle {ca_bundle}: file not found")
+            raise Exit(2, f"--ca-bundle {ca_bundle}: file not found, expected a PEM file")
         read_ca_bundle(ca_bundle)  # fails early with a clear message when it holds no certificate
     return NetworkSettings.build(connect_to or [], ca_bundle.resolve() if ca_bundle else None)
+
+
+def output_folder(out: Path, option: str = "--out") -> Path:
+    """Refuse, before any work, an output folder that cannot be made: its parent must exist
+    (a typo in the path is an error, not a new tree of folders), it must be writable."""
+    if out.exists() and not out.is_dir():
+        raise Exit(2, f"{option} {out}: is a file, expected a folder")
+    if not out.exists() and not out.absolute().parent.is_dir():
+        raise Exit(2, f"{option} {out}: the folder {out.absolute().parent} does not exist")
+    writable_dir = out if out.exists() else out.absolute().parent
+    if not os.access(writable_dir, os.W_OK | os.X_OK):
+        raise Exit(2, f"{option} {out}: the folder {writable_dir} is not writable")
+    return out
+
+
+def output_file(out: Path, option: str = "--out") -> Path:
+    """Refuse, before any work, an output file that cannot be written."""
+    folder = out.absolute().parent
+    if out.is_dir():
+        raise Exit(2, f"{option} {out}: is a folder, expected a file name")
+    if not folder.is_dir():
+        raise Exit(2, f"{option} {out}: the folder {folder} does not exist")
+    if not os.access(out if out.exists() else folder, os.W_OK):
+        raise Exit(2, f"{option} {out}: not writable")
+    return out
 
 
 @app.callback(invoke_without_command=True)

@@ -21,6 +21,7 @@ from scanner.cli.app import (
     print_json,
     stdout,
 )
+from scanner.cli.reporting import check_language
 from scanner.config.targets import load_targets
 from scanner.text_safety import markup_text, plain
 
@@ -36,6 +37,7 @@ def list_checks(
 
     registry = load_all_checks()
     with errors_to_exit_codes():
+        check_language(lang)
         if check_id is not None:
             if check_id not in registry:
                 raise Exit(2, f"unknown check {check_id!r}; 'govscan checks' lists them")

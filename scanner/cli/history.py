@@ -10,7 +10,7 @@ from rich.table import Table
 
 from reports.history import ScanHistory
 from reports.labels import cli_text
-from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, print_json, stdout
+from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, output_folder, print_json, stdout
 from scanner.cli.reporting import check_language
 from scanner.store.db import DEFAULT_DB, open_database, session
 from scanner.store.reviews import (
@@ -41,7 +41,8 @@ def diff(
 
     with errors_to_exit_codes():
         check_language(lang)
-        engine = open_database(db)
+        output_folder(out)
+        engine = open_database(db, create=False)
         history = diff_history(engine, scan_a, scan_b)
         path = render_diff_report(engine, scan_a, scan_b, out, lang)
     rows = count_rows(history)
@@ -88,7 +89,7 @@ def review(
             chosen = Decision(decision)
         except ValueError:
             raise Exit(2, f"--decision {decision}: expected {', '.join(d.value for d in Decision)}") from None
-        engine = open_database(db)
+        engine = open_database(db, create=False)
         with session(engine) as db_session:
             try:
                 row = record_decision(
@@ -107,7 +108,7 @@ def reviews(
 ) -> None:
     """List review decisions (the newest per fingerprint) and whether they still hold."""
     with errors_to_exit_codes():
-        engine = open_database(db)
+        engine = open_database(db, create=False)
         with session(engine) as db_session:
             targets = target_names(db_session)
             if target is not None and target not in targets.values():

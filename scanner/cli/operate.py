@@ -21,12 +21,13 @@ from scanner.cli.app import (
     console,
     errors_to_exit_codes,
     network_options,
+    output_folder,
     print_json,
     stdout,
 )
 from scanner.config.targets import load_targets
 from scanner.schedule.cron import DEFAULT_TIMEZONE
-from scanner.store.db import DEFAULT_DB, open_database
+from scanner.store.db import DEFAULT_DB, normalise_db_url, open_database
 from scanner.text_safety import TerminalLogFormatter, markup_text, plain
 
 
@@ -53,6 +54,7 @@ def schedule_scans(
     with errors_to_exit_codes():
         zone = timezone(timezone_name)
         network = network_options(connect_to, ca_bundle)
+        normalise_db_url(db)  # also when only printing: the printed lines carry it
         project = load_targets(targets)
         planned = [target for target in project.targets if target.schedule]
         if not planned:
@@ -61,6 +63,8 @@ def schedule_scans(
             raise Exit(2, "--print-cron and --print-systemd: choose one")
         if out is not None and not print_systemd:
             raise Exit(2, "--out is for --print-systemd")
+        if out is not None:
+            output_folder(out)
         if print_cron or print_systemd:
             print_os_schedule(planned, targets, db, network, timezone_name, systemd=print_systemd, out=out)
             return
@@ -79,7 +83,7 @@ def print_os_schedule(planned, targets_file: Path, db: str, network, zone_name: 
         for name, content in units.items():
             typer.echo(f"# ==> {name} <==\n{content}")
         return
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)
     for name, content in units.items():
         (out / name).write_text(content, encoding="utf-8")
         typer.echo(str(out / name))
@@ -208,7 +212,7 @@ def status(
     from scanner.cli.status import collect_status, status_tables
 
     with errors_to_exit_codes():
-        current = collect_status(open_database(db), datetime.now(UTC))
+        current = collect_status(open_database(db, create=False), datetime.now(UTC))
     if json_output:
         print_json(current.as_json())
         return

@@ -12,18 +12,20 @@ from scanner.cli.app import (
     CaBundleOption,
     ConnectToOption,
     DbOption,
+    Exit,
     app,
     console,
     errors_to_exit_codes,
     network_options,
+    output_folder,
     print_json,
     stdout,
 )
 from scanner.cli.reporting import write_report
 from scanner.config.targets import TargetConfig, load_targets
 from scanner.net.network import NetworkSettings
-from scanner.store.db import DEFAULT_DB, open_database
-from scanner.store.scans import ScanStatus
+from scanner.store.db import DEFAULT_DB, open_database, session
+from scanner.store.scans import ScanStatus, resumable_scan_of
 
 
 @app.command()
@@ -54,11 +56,22 @@ def scan(
         network = network_options(connect_to, ca_bundle)
         selected = load_targets(targets).select(target or [])
         engine = open_database(db)
+        if resume:
+            check_resumable(engine, selected)
         gate = prepare_gate(engine, fail_on or [], baseline, selected)
         outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
         finish(outcomes, quiet=quiet, json_output=json_output)
         if gate:
             enforce_gate(engine, outcomes, gate, baseline, quiet=quiet)
+
+
+def check_resumable(engine, selected: list[TargetConfig]) -> None:
+    """``--resume`` with nothing to resume is bad input, not a reason to start afresh."""
+    with session(engine) as db:
+        nothing = [target.name for target in selected if resumable_scan_of(db, target.name) is None]
+    if nothing:
+        names = ", ".join(repr(name) for name in nothing)
+        raise Exit(2, f"--resume: there is no unfinished scan of {names}; scan without --resume")
 
 
 def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
@@ -110,6 +123,7 @@ def demo(
         if serve:
             asyncio.run(serve_forever(stdout))
             return
+        output_folder(out)
         engine = open_database(db)
         with serving_demo() as server:
             network = NetworkSettings.build(server.connect_to(), server.ca_bundle)

@@ -94,6 +94,12 @@ def find_resumable(session: Session, target_row: Target) -> Scan | None:
     return scan
 
 
+def resumable_scan_of(session: Session, target_name: str) -> Scan | None:
+    """The scan ``--resume`` would continue for the target named ``target_name``, if any."""
+    row = target_by_name(session, target_name)
+    return find_resumable(session, row) if row is not None else None
+
+
 def runner_alive(host: str | None, pid: int | None) -> bool:
     """Whether another live process on this machine is the runner recorded as (host, pid)."""
     if host != socket.gethostname() or not pid or pid == os.getpid():
