@@ -25,7 +25,13 @@ from scanner.cli.reporting import write_report
 from scanner.config.targets import TargetConfig, load_targets
 from scanner.net.network import NetworkSettings
 from scanner.store.db import DEFAULT_DB, open_database, session
-from scanner.store.scans import ScanStatus, resumable_scan_of
+from scanner.store.scans import (
+    ScanStatus,
+    being_scanned,
+    resumable_scan_of,
+    running_scan,
+    target_by_name,
+)
 
 
 @app.command()
@@ -58,6 +64,8 @@ def scan(
         engine = open_database(db)
         if resume:
             check_resumable(engine, selected)
+        else:
+            check_not_running(engine, selected)
         gate = prepare_gate(engine, fail_on or [], baseline, selected)
         outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
         finish(outcomes, quiet=quiet, json_output=json_output)
@@ -72,6 +80,17 @@ def check_resumable(engine, selected: list[TargetConfig]) -> None:
     if nothing:
         names = ", ".join(repr(name) for name in nothing)
         raise Exit(2, f"--resume: there is no unfinished scan of {names}; scan without --resume")
+
+
+def check_not_running(engine, selected: list[TargetConfig]) -> None:
+    """One scan per target at a time: refuse before anything is written (the store refuses again,
+    atomically, when the scan is created)."""
+    with session(engine) as db:
+        for target in selected:
+            row = target_by_name(db, target.name)
+            running = running_scan(db, row) if row is not None else None
+            if running is not None:
+                raise Exit(2, being_scanned(target.name, running))
 
 
 def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
