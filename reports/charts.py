@@ -7,8 +7,10 @@ matplotlib would add tens of megabytes and emit glyph paths or ids that repeat a
 The SVG is built by pygal through lxml, which escapes every text it writes; the charts only get
 numbers and labels we make (scan numbers, dates, family and severity names, target names from
 targets.toml), never content of scanned pages. That is why the result may be passed to the
-template as ``Markup``. We then tidy the tree: no ``<title>Pygal</title>``, no ids that would repeat
-when several charts share a page, and ``role="img"`` named by the chart's caption.
+template as ``Markup``. lxml refuses control characters, so labels pass through
+``scanner.text_safety.xml_text`` first (a target name may carry one). We then tidy the tree: no
+``<title>Pygal</title>``, no ids that would repeat when several charts share a page, and
+``role="img"`` named by the chart's caption.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import pygal
 from lxml import etree
 from markupsafe import Markup
 from pygal.style import Style
+
+from scanner.text_safety import xml_text
 
 FAMILY_COLOURS = {"accessibility": "#0b4f9c", "privacy": "#6b2f8a", "security": "#8a4b00"}
 SEVERITY_COLOURS = {
@@ -61,13 +65,14 @@ def bar_chart(
         (True, True): pygal.HorizontalStackedBar,
         (False, True): pygal.HorizontalBar,
     }[(stacked, horizontal)]
-    chart = chart_class(_config(series, y_title, rows=len(x_labels) if horizontal else 0))
+    chart = chart_class(_config(series, xml_text(y_title), rows=len(x_labels) if horizontal else 0))
     order = list(reversed(range(len(x_labels)))) if horizontal else list(range(len(x_labels)))
     # pygal draws the first label of a horizontal chart at the bottom; ours reads top down
-    chart.x_labels = [x_labels[index] for index in order]
-    chart.x_labels_major = [label for label in chart.x_labels if label in set(marked)]
+    chart.x_labels = [xml_text(x_labels[index]) for index in order]
+    major = {xml_text(label) for label in marked}
+    chart.x_labels_major = [label for label in chart.x_labels if label in major]
     for item in series:
-        chart.add(item.label, [item.values[index] for index in order])
+        chart.add(xml_text(item.label), [item.values[index] for index in order])
     return _tidy(chart, caption_id)
 
 

@@ -18,6 +18,7 @@ from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
 from scanner.store.report_queries import PageRow
+from scanner.text_safety import FORMULA_TRIGGERS, csv_cell, defuse_formula  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -49,9 +50,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "review_state",
     "suppressed",
 )
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 ExportFormat = Literal["json", "csv"]
 
@@ -104,7 +102,8 @@ def export_document(
 
 
 def write_findings_csv(findings: list[dict[str, Any]], out: TextIO) -> None:
-    """One row a finding, columns as CSV_COLUMNS; every cell defused against formula injection."""
+    """One row a finding, columns as CSV_COLUMNS; every cell defused against formula injection and
+    its control characters escaped (``scanner.text_safety.csv_cell``)."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for finding in findings:
@@ -116,20 +115,11 @@ def write_findings_csv(findings: list[dict[str, Any]], out: TextIO) -> None:
             "review_state": review.get("state"),
             "suppressed": "true" if finding.get("suppressed") else "false",
         }
-        writer.writerow([defuse_formula(_cell(row[column])) for column in CSV_COLUMNS])
-
-
-def defuse_formula(cell: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with ``'`` (OWASP recommendation)."""
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+        writer.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
 
 
 def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def _scan(data: ScanData) -> dict[str, Any]:

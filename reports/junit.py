@@ -11,12 +11,12 @@
 - a check without findings has no test case: "nothing detected automatically" is not a pass.
 
 Text from scanned pages goes into attributes and text nodes through ElementTree, which escapes it;
-characters XML 1.0 cannot carry at all (control characters) are dropped.
+control characters (which XML 1.0 mostly cannot carry), ANSI sequences and bidi overrides are
+written as visible escapes (``scanner.text_safety.xml_text``).
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, TextIO
 
@@ -24,11 +24,11 @@ from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, TrackedFinding, scan_history
 from reports.queries import checks_in_scan, iso_datetime, load_scan_data
 from scanner.findings.registry import CheckRegistry, load_all_checks
+from scanner.text_safety import xml_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_NAME = 200
 
 
@@ -56,11 +56,11 @@ def junit_tree(
     by_check: dict[str, list[TrackedFinding]] = {}
     for item in history.findings:
         by_check.setdefault(item.finding.check_id, []).append(item)
-    root = ET.Element("testsuites", name=clean(f"govscan scan {scan_id}: {data.target_name}"))
+    root = ET.Element("testsuites", name=xml_text(f"govscan scan {scan_id}: {data.target_name}"))
     timestamp = iso_datetime(data.scan.started_at) or ""
     for check in checks_in_scan(data, registry):
         suite = ET.SubElement(
-            root, "testsuite", name=check.id, timestamp=timestamp, hostname=clean(data.target_name)
+            root, "testsuite", name=check.id, timestamp=timestamp, hostname=xml_text(data.target_name)
         )
         properties = ET.SubElement(suite, "properties")
         for name, value in (
@@ -92,15 +92,15 @@ def _testcase(suite: ET.Element, group: FindingGroup) -> None:
     )
     name = f"{group.anchor_kind}: {group.anchor}" if group.anchor else group.anchor_kind
     case = ET.SubElement(
-        suite, "testcase", classname=group.check_id, name=clean(f"{name} ({where})")[:MAX_NAME]
+        suite, "testcase", classname=group.check_id, name=xml_text(f"{name} ({where})")[:MAX_NAME]
     )
     open_members = group.open_members
-    details = clean("\n".join(_line(item) for item in group.members))
+    details = xml_text("\n".join(_line(item) for item in group.members))
     if not open_members:
         decisions = sorted({item.review.decision.decision for item in group.members if item.review})
         ET.SubElement(case, "skipped", message=f"suppressed by review: {', '.join(decisions)}").text = details
     elif group.result == "fail":
-        message = clean(_message(open_members[0]))
+        message = xml_text(_message(open_members[0]))
         failure = ET.SubElement(case, "failure", type=group.worst_severity, message=message[:MAX_NAME])
         failure.text = details
     else:
@@ -132,8 +132,3 @@ def _count(suite: ET.Element) -> None:
     suite.set("failures", str(sum(1 for case in cases if case.find("failure") is not None)))
     suite.set("errors", str(sum(1 for case in cases if case.find("error") is not None)))
     suite.set("skipped", str(sum(1 for case in cases if case.find("skipped") is not None)))
-
-
-def clean(text: str) -> str:
-    """Text XML 1.0 can carry: control characters (other than tab and line breaks) dropped."""
-    return _NOT_XML.sub("", text)

@@ -1,21 +1,22 @@
 """The ``govscan`` command.
 
 Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
-(configuration, options, unknown scan or target): nothing was written; 3 the environment lacks
-something (Chromium, certutil); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
+(configuration, options, paths, database URLs, unknown scan or target, ``--resume`` with nothing
+to resume): nothing was written; 3 the environment lacks something (Chromium, certutil, a database
+server that does not answer); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
 (resume with ``govscan scan --resume``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from scanner import __version__
 from scanner.capture.browser import ChromiumNotFound
@@ -24,9 +25,9 @@ from scanner.net.connect_to import ConnectToError
 from scanner.net.network import NetworkSettings
 from scanner.net.trust import CaBundleError, TrustStoreError, read_ca_bundle
 from scanner.schedule.cron import CronError
-from scanner.store.db import DatabaseUrlError
-from scanner.store.job_queue import DatabaseUnavailable
+from scanner.store.db import DatabaseUnavailable, DatabaseUrlError
 from scanner.store.scans import ScanLookupError
+from scanner.text_safety import json_text, markup_text
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -41,6 +42,12 @@ app.add_typer(data_app, name="data")
 
 console = Console(stderr=True, soft_wrap=True)  # error lines stay whole, to copy and grep
 stdout = Console()
+
+
+def print_json(document: Any) -> None:
+    """``--json`` output: plain JSON on stdout (no Rich wrapping), safe for a terminal."""
+    typer.echo(json_text(document))
+
 
 DbOption = Annotated[
     str, typer.Option("--db", help="Database URL or SQLite file (postgresql://... for scale-out).")
@@ -73,27 +80,54 @@ def errors_to_exit_codes() -> Iterator[None]:
     try:
         yield
     except Exit as error:
-        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        console.print(f"[red]govscan:[/red] {markup_text(error)}")
         raise typer.Exit(error.code) from None
     except ConfigError as error:
         console.print(f"[red]govscan: the configuration has {len(error.problems)} problem(s):[/red]")
         for problem in error.problems:
-            console.print(f"  {escape(str(problem))}", highlight=False)
+            console.print(f"  {markup_text(problem)}", highlight=False)
         raise typer.Exit(2) from None
     except (DatabaseUrlError, ConnectToError, ScanLookupError, CaBundleError, CronError) as error:
-        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        console.print(f"[red]govscan:[/red] {markup_text(error)}")
         raise typer.Exit(2) from None
     except (ChromiumNotFound, TrustStoreError, DatabaseUnavailable) as error:
-        console.print(f"[red]govscan:[/red] {escape(str(error))}")
+        console.print(f"[red]govscan:[/red] {markup_text(error)}")
         raise typer.Exit(3) from None
 
 
 def network_options(connect_to: list[str] | None, ca_bundle: Path | None) -> NetworkSettings:
     if ca_bundle is not None:
+        if ca_bundle.is_dir():
+            raise Exit(2, f"--ca-bundle {ca_bundle}: is a folder, expected a PEM file")
         if not ca_bundle.is_file():
-            raise Exit(2, f"--ca-bundle {ca_bundle}: file not found")
+            raise Exit(2, f"--ca-bundle {ca_bundle}: file not found, expected a PEM file")
         read_ca_bundle(ca_bundle)  # fails early with a clear message when it holds no certificate
     return NetworkSettings.build(connect_to or [], ca_bundle.resolve() if ca_bundle else None)
+
+
+def output_folder(out: Path, option: str = "--out") -> Path:
+    """Refuse, before any work, an output folder that cannot be made: its parent must exist
+    (a typo in the path is an error, not a new tree of folders), it must be writable."""
+    if out.exists() and not out.is_dir():
+        raise Exit(2, f"{option} {out}: is a file, expected a folder")
+    if not out.exists() and not out.absolute().parent.is_dir():
+        raise Exit(2, f"{option} {out}: the folder {out.absolute().parent} does not exist")
+    writable_dir = out if out.exists() else out.absolute().parent
+    if not os.access(writable_dir, os.W_OK | os.X_OK):
+        raise Exit(2, f"{option} {out}: the folder {writable_dir} is not writable")
+    return out
+
+
+def output_file(out: Path, option: str = "--out") -> Path:
+    """Refuse, before any work, an output file that cannot be written."""
+    folder = out.absolute().parent
+    if out.is_dir():
+        raise Exit(2, f"{option} {out}: is a folder, expected a file name")
+    if not folder.is_dir():
+        raise Exit(2, f"{option} {out}: the folder {folder} does not exist")
+    if not os.access(out if out.exists() else folder, os.W_OK):
+        raise Exit(2, f"{option} {out}: not writable")
+    return out
 
 
 @app.callback(invoke_without_command=True)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from reports.labels import cli_text
@@ -20,9 +18,12 @@ from scanner.cli.app import (
     console,
     data_app,
     errors_to_exit_codes,
+    print_json,
     stdout,
 )
+from scanner.cli.reporting import check_language
 from scanner.config.targets import load_targets
+from scanner.text_safety import markup_text, plain
 
 
 @app.command("checks")
@@ -36,13 +37,14 @@ def list_checks(
 
     registry = load_all_checks()
     with errors_to_exit_codes():
+        check_language(lang)
         if check_id is not None:
             if check_id not in registry:
                 raise Exit(2, f"unknown check {check_id!r}; 'govscan checks' lists them")
             show_check(registry.get(check_id), lang)
             return
     if json_output:
-        stdout.print_json(json.dumps([check_as_dict(check) for check in registry]))
+        print_json([check_as_dict(check) for check in registry])
         return
     text = cli_text(lang)
     table = Table(title=text["checks_title"].format(version=__version__, n=len(registry)))
@@ -75,16 +77,16 @@ def check_as_dict(check) -> dict:
 def show_check(check, lang: str) -> None:
     doc = check.doc
     labels = cli_text(lang)["check_parts"]
-    stdout.print(f"[bold]{escape(check.id)}[/bold] ({check.family}, {check.scope}, {check.severity})")
-    stdout.print(f"{labels[4]}: {escape(check.module)} ({escape(module_path(check.module))})")
-    stdout.print(f"[bold]{escape(doc.title.get(lang))}[/bold]\n")
+    stdout.print(f"[bold]{markup_text(check.id)}[/bold] ({check.family}, {check.scope}, {check.severity})")
+    stdout.print(f"{labels[4]}: {markup_text(check.module)} ({markup_text(module_path(check.module))})")
+    stdout.print(f"[bold]{markup_text(doc.title.get(lang))}[/bold]\n")
     for label, text in zip(
         labels[:4],
         (doc.what.get(lang), doc.why.get(lang), doc.example, doc.how_to_fix.get(lang)),
         strict=True,
     ):
         if text:
-            stdout.print(f"[bold]{label}[/bold]\n{escape(text)}\n")
+            stdout.print(f"[bold]{label}[/bold]\n{markup_text(text, multiline=True)}\n")
 
 
 def module_path(module: str) -> str:
@@ -104,16 +106,16 @@ def config_check(
     with errors_to_exit_codes():
         project = load_targets(targets)
     text = cli_text()
-    table = Table(title=text["targets_title"].format(file=targets, n=len(project.targets)))
+    table = Table(title=plain(text["targets_title"].format(file=targets, n=len(project.targets))))
     for column in text["targets_columns"]:
         table.add_column(column)
     for target in project.targets:
         table.add_row(
-            target.name,
-            ", ".join(target.start_urls),
+            plain(target.name),
+            plain(", ".join(target.start_urls)),
             target.authority_level,
             str(target.max_pages),
-            target.schedule or "",
+            plain(target.schedule or ""),
         )
     stdout.print(table)
 
@@ -125,7 +127,7 @@ def data_list() -> None:
 
     datasets = load_all_datasets()
     text = cli_text()
-    table = Table(title=text["datasets_title"].format(directory=data_dir()))
+    table = Table(title=plain(text["datasets_title"].format(directory=data_dir())))
     for column in text["datasets_columns"]:
         table.add_column(column)
     for name, dataset in sorted(datasets.items()):
@@ -166,6 +168,6 @@ def data_update(
 
     problems = asyncio.run(fetch_all())
     for problem in problems:
-        console.print(f"[red]govscan:[/red] {escape(problem)}")
+        console.print(f"[red]govscan:[/red] {markup_text(problem)}")
     if problems:
         raise typer.Exit(1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 
 from reports.gate import GATE_EXIT_CODE, GateRule, GateVerdict, judge, parse_rules
 from reports.history import scan_history
@@ -14,6 +13,7 @@ from scanner.cli.app import (
 from scanner.cli.reporting import baseline_option
 from scanner.store.db import session
 from scanner.store.scans import get_scan, target_of
+from scanner.text_safety import markup_text
 
 
 def prepare_gate(engine, fail_on: list[str], baseline: int | None, targets: list) -> list[GateRule]:
@@ -51,15 +51,15 @@ def enforce_gate(engine, outcomes, rules: list[GateRule], baseline: int | None, 
                 f"scan {verdict.baseline_scan_id}" if verdict.baseline_scan_id else "no baseline: all new"
             )
             console.print(
-                f"--fail-on {verdict.rule.text}: {len(verdict.findings)} finding(s) "
+                f"--fail-on {markup_text(verdict.rule.text)}: {len(verdict.findings)} finding(s) "
                 f"in scan {verdict.scan_id} (against {against})",
                 highlight=False,
             )
             for item in verdict.findings[:20]:
                 finding = item.finding
                 console.print(
-                    f"  {escape(finding.severity)} {escape(finding.check_id)} "
-                    f"{escape(finding.page_url or finding.host or 'site')} {finding.fingerprint}",
+                    f"  {markup_text(finding.severity)} {markup_text(finding.check_id)} "
+                    f"{markup_text(finding.page_url or finding.host or 'site')} {finding.fingerprint}",
                     highlight=False,
                 )
     if tripped:

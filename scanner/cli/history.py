@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from reports.history import ScanHistory
 from reports.labels import cli_text
-from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, stdout
+from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, output_folder, print_json, stdout
 from scanner.cli.reporting import check_language
 from scanner.store.db import DEFAULT_DB, open_database, session
 from scanner.store.reviews import (
@@ -23,6 +21,7 @@ from scanner.store.reviews import (
     record_decision,
 )
 from scanner.store.scans import target_names
+from scanner.text_safety import markup_text, plain
 
 LangOption = Annotated[str, typer.Option("--lang", help="de or en.")]
 OutOption = Annotated[Path, typer.Option("--out", help="Directory for the report.")]
@@ -42,20 +41,19 @@ def diff(
 
     with errors_to_exit_codes():
         check_language(lang)
-        engine = open_database(db)
+        output_folder(out)
+        engine = open_database(db, create=False)
         history = diff_history(engine, scan_a, scan_b)
         path = render_diff_report(engine, scan_a, scan_b, out, lang)
     rows = count_rows(history)
     if json_output:
-        stdout.print_json(
-            json.dumps({"before": scan_a, "after": scan_b, "counts": dict(rows), "report": str(path)})
-        )
+        print_json({"before": scan_a, "after": scan_b, "counts": dict(rows), "report": str(path)})
         return
     stdout.print(diff_table(history, rows))
     for change in history.version_changes:
         stdout.print(
-            f"[yellow]Version geändert:[/yellow] {escape(change.name)}: "
-            f"{escape(change.before or '—')} → {escape(change.after or '—')}"
+            f"[yellow]Version geändert:[/yellow] {markup_text(change.name)}: "
+            f"{markup_text(change.before or '—')} → {markup_text(change.after or '—')}"
         )
     typer.echo(str(path))
 
@@ -91,7 +89,7 @@ def review(
             chosen = Decision(decision)
         except ValueError:
             raise Exit(2, f"--decision {decision}: expected {', '.join(d.value for d in Decision)}") from None
-        engine = open_database(db)
+        engine = open_database(db, create=False)
         with session(engine) as db_session:
             try:
                 row = record_decision(
@@ -110,7 +108,7 @@ def reviews(
 ) -> None:
     """List review decisions (the newest per fingerprint) and whether they still hold."""
     with errors_to_exit_codes():
-        engine = open_database(db)
+        engine = open_database(db, create=False)
         with session(engine) as db_session:
             targets = target_names(db_session)
             if target is not None and target not in targets.values():
@@ -135,7 +133,7 @@ def reviews(
             }
             for row in decisions
         ]
-        stdout.print_json(json.dumps(document))
+        print_json(document)
         return
     text = cli_text()
     table = Table(title=text["reviews_title"].format(n=len(decisions)))
@@ -145,13 +143,13 @@ def reviews(
         table.add_column(column)
     for row in decisions:
         table.add_row(
-            row.fingerprint,
-            row.check_id,
-            row.decision,
-            escape(row.reason),
-            escape(row.decided_by),
+            plain(row.fingerprint),
+            plain(row.check_id),
+            plain(row.decision),
+            plain(row.reason),
+            plain(row.decided_by),
             row.decided_at.strftime("%Y-%m-%d"),
-            escape(targets.get(row.target_id, "")),
-            states[row.fingerprint],
+            plain(targets.get(row.target_id, "")),
+            plain(states[row.fingerprint]),
         )
     stdout.print(table)

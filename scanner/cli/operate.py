@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from reports.labels import cli_text
@@ -23,11 +21,14 @@ from scanner.cli.app import (
     console,
     errors_to_exit_codes,
     network_options,
+    output_folder,
+    print_json,
     stdout,
 )
 from scanner.config.targets import load_targets
 from scanner.schedule.cron import DEFAULT_TIMEZONE
-from scanner.store.db import DEFAULT_DB, open_database
+from scanner.store.db import DEFAULT_DB, normalise_db_url, open_database
+from scanner.text_safety import TerminalLogFormatter, markup_text, plain
 
 
 @app.command("schedule")
@@ -53,6 +54,7 @@ def schedule_scans(
     with errors_to_exit_codes():
         zone = timezone(timezone_name)
         network = network_options(connect_to, ca_bundle)
+        normalise_db_url(db)  # also when only printing: the printed lines carry it
         project = load_targets(targets)
         planned = [target for target in project.targets if target.schedule]
         if not planned:
@@ -61,6 +63,8 @@ def schedule_scans(
             raise Exit(2, "--print-cron and --print-systemd: choose one")
         if out is not None and not print_systemd:
             raise Exit(2, "--out is for --print-systemd")
+        if out is not None:
+            output_folder(out)
         if print_cron or print_systemd:
             print_os_schedule(planned, targets, db, network, timezone_name, systemd=print_systemd, out=out)
             return
@@ -79,7 +83,7 @@ def print_os_schedule(planned, targets_file: Path, db: str, network, zone_name: 
         for name, content in units.items():
             typer.echo(f"# ==> {name} <==\n{content}")
         return
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)
     for name, content in units.items():
         (out / name).write_text(content, encoding="utf-8")
         typer.echo(str(out / name))
@@ -93,7 +97,7 @@ def run_scheduler(targets, engine, network, zone, *, once: bool) -> None:
         targets,
         zone=zone,
         network=network,
-        log=lambda line: console.print(escape(line), highlight=False),
+        log=lambda line: console.print(markup_text(line), highlight=False),
     )
     try:
         asyncio.run(scheduler.run_due() if once else scheduler.run_forever())
@@ -145,7 +149,9 @@ def worker(
             stalled_after=stalled_after,
             shutdown_timeout=shutdown_timeout,
         )
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(TerminalLogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.basicConfig(level=logging.INFO, handlers=[handler])
         asyncio.run(run_worker(db, network, zone, settings))
 
 
@@ -182,16 +188,16 @@ def enqueue(
             enqueue_targets(db, project.targets if project else None, names, network, zone, datetime.now(UTC))
         )
     if json_output:
-        stdout.print_json(json.dumps(result.__dict__))
+        print_json(result.__dict__)
         return
     text = cli_text()
     table = Table(title=text["enqueued_title"].format(n=len(result.deferred)))
     for column in text["enqueued_columns"]:
         table.add_column(column)
     for name, lock in result.deferred.items():
-        table.add_row(name, lock)
+        table.add_row(plain(name), plain(lock))
     for name in result.already_queued:
-        table.add_row(name, text["already_queued"])
+        table.add_row(plain(name), text["already_queued"])
     stdout.print(table)
 
 
@@ -206,9 +212,9 @@ def status(
     from scanner.cli.status import collect_status, status_tables
 
     with errors_to_exit_codes():
-        current = collect_status(open_database(db), datetime.now(UTC))
+        current = collect_status(open_database(db, create=False), datetime.now(UTC))
     if json_output:
-        stdout.print_json(json.dumps(current.as_json(), default=str))
+        print_json(current.as_json())
         return
     for table in status_tables(current):
         stdout.print(table)

@@ -12,12 +12,13 @@ from rich.text import Text
 
 from reports.labels import cli_text
 from scanner.run.outcome import ScanOutcome, ScanProgress
+from scanner.text_safety import plain, terminal_text
 
 
 def progress_line(progress: ScanProgress) -> Text:
     resumed = " (fortgesetzt)" if progress.resumed else ""
     return Text.assemble(
-        (f"{progress.target}", "bold"),
+        (terminal_text(progress.target), "bold"),
         f" · Scan {progress.scan_id}{resumed}: ",
         (f"{progress.pages_done} Seiten geprüft", "green"),
         " · ",
@@ -47,13 +48,13 @@ def summary_table(outcomes: list[ScanOutcome]) -> Table:
         pages = outcome.summary.get("pages", {})
         findings = sum(outcome.summary.get("findings", {}).values())
         table.add_row(
-            outcome.target,
+            plain(outcome.target),
             str(outcome.scan_id),
-            outcome.status + (f" ({outcome.failure_class})" if outcome.failure_class else ""),
+            plain(outcome.status + (f" ({outcome.failure_class})" if outcome.failure_class else "")),
             str(pages.get("html:ok", 0)),
             str(sum(count for key, count in pages.items() if key.startswith("html:") and key != "html:ok")),
             str(sum(count for key, count in pages.items() if key.startswith("document:"))),
             str(findings),
-            outcome.stopped_by or "",
+            plain(outcome.stopped_by or ""),
         )
     return table

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from reports.history import PREVIOUS, Baseline
-from scanner.cli.app import DbOption, Exit, ScanOption, app, errors_to_exit_codes
+from scanner.cli.app import DbOption, Exit, ScanOption, app, errors_to_exit_codes, output_file, output_folder
 from scanner.store.db import DEFAULT_DB, open_database, session
-from scanner.store.scans import get_scan, newest_scan_of_target, target_by_name
+from scanner.store.scans import ScanLookupError, get_scan, newest_scan_of_target, target_by_name
 
 REPORT_KINDS = ("scan", "webteam", "trend", "portfolio")
 
@@ -42,10 +42,17 @@ def report(
     """Write a self-contained HTML report (default: of the newest scan) and print its path."""
 
     with errors_to_exit_codes():
-        if lang not in ("de", "en"):
-            raise Exit(2, f"--lang {lang}: expected 'de' or 'en'")
+        check_language(lang)
+        check_kind(kind, baseline)
+        output_folder(out)
         path = write_report_of_kind(
-            open_database(db), kind, scan_id=scan_id, target=target, baseline=baseline, out=out, language=lang
+            open_database(db, create=False),
+            kind,
+            scan_id=scan_id,
+            target=target,
+            baseline=baseline,
+            out=out,
+            language=lang,
         )
         typer.echo(str(path))
 
@@ -68,9 +75,13 @@ def export(
 
     with errors_to_exit_codes():
         write = export_writer(format, baseline)
-        engine = open_database(db)
+        if out is not None:
+            output_file(out)
+        engine = open_database(db, create=False)
         with session(engine) as db_session:
             scan_row = get_scan(db_session, scan_id)
+            if baseline is not None:  # an unknown baseline is bad input, not an empty comparison
+                check_baseline(db_session, baseline)
         if out is None:
             write(engine, scan_row.id, sys.stdout)
             return
@@ -82,6 +93,20 @@ def export(
 def check_language(lang: str) -> None:
     if lang not in ("de", "en"):
         raise Exit(2, f"--lang {lang}: expected 'de' or 'en'")
+
+
+def check_kind(kind: str, baseline: int | None) -> None:
+    if kind not in REPORT_KINDS:
+        raise Exit(2, f"--kind {kind}: expected one of {', '.join(REPORT_KINDS)}")
+    if baseline is not None and kind != "webteam":
+        raise Exit(2, f"--baseline {baseline}: only --kind webteam compares with a baseline")
+
+
+def check_baseline(db, baseline: int) -> None:
+    try:
+        get_scan(db, baseline)
+    except ScanLookupError as error:
+        raise Exit(2, f"--baseline {baseline}: {error}") from None
 
 
 def baseline_option(value: int | None) -> Baseline:
@@ -110,6 +135,9 @@ def write_report_of_kind(
 
         return render_portfolio_report(engine, out, language)
     scan_id = resolve_scan(engine, scan_id, target)
+    if baseline is not None:
+        with session(engine) as db:
+            check_baseline(db, baseline)
     if kind == "webteam":
         from reports.webteam import render_webteam_report
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -13,17 +12,26 @@ from scanner.cli.app import (
     CaBundleOption,
     ConnectToOption,
     DbOption,
+    Exit,
     app,
     console,
     errors_to_exit_codes,
     network_options,
+    output_folder,
+    print_json,
     stdout,
 )
 from scanner.cli.reporting import write_report
 from scanner.config.targets import TargetConfig, load_targets
 from scanner.net.network import NetworkSettings
-from scanner.store.db import DEFAULT_DB, open_database
-from scanner.store.scans import ScanStatus
+from scanner.store.db import DEFAULT_DB, open_database, session
+from scanner.store.scans import (
+    ScanStatus,
+    being_scanned,
+    resumable_scan_of,
+    running_scan,
+    target_by_name,
+)
 
 
 @app.command()
@@ -54,11 +62,35 @@ def scan(
         network = network_options(connect_to, ca_bundle)
         selected = load_targets(targets).select(target or [])
         engine = open_database(db)
+        if resume:
+            check_resumable(engine, selected)
+        else:
+            check_not_running(engine, selected)
         gate = prepare_gate(engine, fail_on or [], baseline, selected)
         outcomes = run_scans(selected, engine, network, resume=resume, quiet=quiet or json_output)
         finish(outcomes, quiet=quiet, json_output=json_output)
         if gate:
             enforce_gate(engine, outcomes, gate, baseline, quiet=quiet)
+
+
+def check_resumable(engine, selected: list[TargetConfig]) -> None:
+    """``--resume`` with nothing to resume is bad input, not a reason to start afresh."""
+    with session(engine) as db:
+        nothing = [target.name for target in selected if resumable_scan_of(db, target.name) is None]
+    if nothing:
+        names = ", ".join(repr(name) for name in nothing)
+        raise Exit(2, f"--resume: there is no unfinished scan of {names}; scan without --resume")
+
+
+def check_not_running(engine, selected: list[TargetConfig]) -> None:
+    """One scan per target at a time: refuse before anything is written (the store refuses again,
+    atomically, when the scan is created)."""
+    with session(engine) as db:
+        for target in selected:
+            row = target_by_name(db, target.name)
+            running = running_scan(db, row) if row is not None else None
+            if running is not None:
+                raise Exit(2, being_scanned(target.name, running))
 
 
 def run_scans(selected: list[TargetConfig], engine, network: NetworkSettings, *, resume: bool, quiet: bool):
@@ -88,7 +120,7 @@ def finish(outcomes, *, quiet: bool, json_output: bool, report: Path | None = No
         document = [outcome.__dict__ for outcome in outcomes]
         if report is not None:
             document = {"scans": document, "report": str(report)}
-        stdout.print_json(json.dumps(document, default=str))
+        print_json(document)
     elif not quiet:
         console.print(summary_table(outcomes))
     if any(outcome.status == ScanStatus.FAILED for outcome in outcomes):
@@ -110,6 +142,7 @@ def demo(
         if serve:
             asyncio.run(serve_forever(stdout))
             return
+        output_folder(out)
         engine = open_database(db)
         with serving_demo() as server:
             network = NetworkSettings.build(server.connect_to(), server.ca_bundle)

@@ -21,6 +21,7 @@ from scanner.store.job_queue import queue_depth
 from scanner.store.scans import ScanStatus
 from scanner.store.schedule import utc
 from scanner.store.status import status_rows
+from scanner.text_safety import plain
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -103,18 +104,20 @@ def status_tables(status: Status) -> list[Table]:
     for column in text["running_columns"]:
         running.add_column(column)
     for scan in status.running:
-        running.add_row(str(scan.scan_id), scan.target, f"{scan.started_at:%Y-%m-%d %H:%M} UTC", scan.runner)
+        running.add_row(
+            str(scan.scan_id), plain(scan.target), f"{scan.started_at:%Y-%m-%d %H:%M} UTC", plain(scan.runner)
+        )
     tables.append(running)
     targets = Table(title=text["status_targets_title"])
     for column in text["status_targets_columns"]:
         targets.add_column(column)
     for target in status.targets:
         targets.add_row(
-            target.name,
-            target.schedule or "",
+            plain(target.name),
+            plain(target.schedule or ""),
             str(target.last_scan_id or ""),
-            target.last_status or text["never_scanned"],
-            target.last_failure_class or "",
+            plain(target.last_status or text["never_scanned"]),
+            plain(target.last_failure_class or ""),
             "" if target.age_hours is None else f"{target.age_hours:.1f}",
         )
     tables.append(targets)
@@ -123,6 +126,6 @@ def status_tables(status: Status) -> list[Table]:
     failures.add_column(failure_column)
     failures.add_column(count_column, justify="right")
     for failure_class, count in sorted(status.failures.items()):
-        failures.add_row(failure_class, str(count))
+        failures.add_row(plain(failure_class), str(count))
     tables.append(failures)
     return tables

@@ -75,7 +75,7 @@ def accessibility_fields(base: Path) -> dict[str, Callable[[Any], Any]]:
     return {
         "wcag_version": wcag_version,
         "axe_script": axe_script(base),
-        "axe_frame_timeout": v.positive_seconds,
+        "axe_frame_timeout": v.positive_seconds_up_to(600.0),  # as page_timeout: beyond, a typo
         "interaction_pages": v.non_negative_int,
         "pdf_max_bytes": v.non_negative_int,
         "accessibility_obligations": obligations,

@@ -43,6 +43,15 @@ __all__ = [
 
 DEFAULT_DROP_QUERY_PARAMS = ("utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "_gl")
 
+# Upper bounds of settings: beyond them a value is a typo (page_timeout = 1e308), not a wish.
+MAX_PAGE_SECONDS = 600.0  # a page given ten minutes is a page that does not answer
+MAX_DELAY_SECONDS = 600.0
+MAX_SETTLE_SECONDS = 300.0
+MAX_TIME_BUDGET = 7 * 24 * 3600.0  # a week: longer scans never finish before the next one is due
+MAX_CONCURRENCY = 64
+MAX_PROBED_HOSTS = 10_000
+MAX_PAGES = 1_000_000
+
 
 def _default_concurrency() -> int:
     return min(4, os.cpu_count() or 1)
@@ -158,13 +167,13 @@ Parser = Callable[[Any], Any]
 
 def _crawl_fields(base: Path) -> dict[str, Parser]:
     return {
-        "concurrency": v.positive_int,
-        "per_host_concurrency": v.positive_int,
-        "request_delay": v.non_negative_seconds,
-        "page_timeout": v.positive_seconds,
-        "settle_quiet": v.non_negative_seconds,
-        "settle_cap": v.positive_seconds,
-        "max_probed_hosts": v.positive_int,
+        "concurrency": v.at_most(v.positive_int, MAX_CONCURRENCY),
+        "per_host_concurrency": v.at_most(v.positive_int, MAX_CONCURRENCY),
+        "request_delay": v.non_negative_seconds_up_to(MAX_DELAY_SECONDS),
+        "page_timeout": v.positive_seconds_up_to(MAX_PAGE_SECONDS),
+        "settle_quiet": v.non_negative_seconds_up_to(MAX_SETTLE_SECONDS),
+        "settle_cap": v.positive_seconds_up_to(MAX_SETTLE_SECONDS),
+        "max_probed_hosts": v.at_most(v.positive_int, MAX_PROBED_HOSTS),
         "respect_robots": v.boolean,
         "use_sitemaps": v.boolean,
         "drop_query_params": v.list_of(v.non_empty_string),
@@ -177,12 +186,12 @@ def _crawl_fields(base: Path) -> dict[str, Parser]:
 TARGET_FIELDS: dict[str, Parser] = {
     "name": v.non_empty_string,
     "start_urls": v.list_of(v.http_url, non_empty=True),
-    "first_party_hosts": v.list_of(v.hostname, non_empty=True),
+    "first_party_hosts": v.list_of(v.first_party_host, non_empty=True),
     "include": v.list_of(v.regex),
     "exclude": v.list_of(v.regex),
-    "max_pages": v.positive_int,
+    "max_pages": v.at_most(v.positive_int, MAX_PAGES),
     "max_depth": v.non_negative_int,
-    "time_budget": v.duration,
+    "time_budget": v.at_most(v.duration, MAX_TIME_BUDGET, " seconds (a week)"),
     "authority_level": v.authority_level,
     "tags": v.list_of(v.non_empty_string),
     "schedule": v.cron_schedule,
@@ -333,6 +342,9 @@ def parse_targets(text: str, path: Path) -> ProjectConfig:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([syntax_problem(path, text, str(error))]) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        message = "arrays or inline tables are nested too deeply to read; expected a targets file"
+        raise ConfigError([ConfigProblem(path, None, "", message)]) from None
     reader = _Reader(path, SourceMap(text))
     reader.check_keys((), raw, ("settings", "target"))
     defaults = reader.settings(raw.get("settings"))

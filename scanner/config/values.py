@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 from croniter import croniter
 
+from scanner.config.regex_safety import nested_quantifier
 from scanner.evidence.tls import TLS_PROFILES
 from scanner.net.connect_to import ConnectTo, ConnectToError
+from scanner.net.domains import is_public_suffix
 from scanner.net.hostnames import ascii_host
 
 T = TypeVar("T")
@@ -76,6 +78,19 @@ def non_negative_int(value: Any) -> int:
     return _integer(value, 0, "a non-negative integer")
 
 
+def at_most(parse: Callable[[Any], T], maximum: float, unit: str = "") -> Callable[[Any], T]:
+    """``parse`` with an upper bound: a value far beyond any sane setting is a typo, not a wish."""
+
+    def bounded(value: Any) -> T:
+        result = parse(value)
+        if result > maximum:  # type: ignore[operator]
+            shown = f"{maximum:g}{unit}"
+            raise Invalid(f"expected at most {shown}, got {describe(value)}")
+        return result
+
+    return bounded
+
+
 def _seconds(value: Any, allow_zero: bool) -> float:
     wanted = "a non-negative number of seconds" if allow_zero else "a positive number of seconds"
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -91,6 +106,14 @@ def positive_seconds(value: Any) -> float:
 
 def non_negative_seconds(value: Any) -> float:
     return _seconds(value, allow_zero=True)
+
+
+def positive_seconds_up_to(maximum: float) -> Callable[[Any], float]:
+    return at_most(positive_seconds, maximum, " seconds")
+
+
+def non_negative_seconds_up_to(maximum: float) -> Callable[[Any], float]:
+    return at_most(non_negative_seconds, maximum, " seconds")
 
 
 def boolean(value: Any) -> bool:
@@ -176,6 +199,18 @@ def hostname(value: Any) -> str:
     return ascii_name
 
 
+def first_party_host(value: Any) -> str:
+    """A host the authority owns: never a public suffix ("de", "co.uk"), which would make every
+    site under it first party."""
+    host = hostname(value)
+    if is_public_suffix(host):
+        raise Invalid(
+            f'"{host}" is a public suffix (a top-level or shared domain), not a host of the authority; '
+            'expected a host such as "www.stadt-beispiel.de" or a domain such as "stadt-beispiel.de"'
+        )
+    return host
+
+
 def url_host(url: str) -> str:
     """The IDNA host of an already validated start URL."""
     return hostname(urlsplit(url).hostname or "")
@@ -201,6 +236,12 @@ def regex(value: Any) -> str:
         re.compile(value)
     except re.error as error:
         raise Invalid(f'invalid regular expression "{value}": {error}') from None
+    if nested_quantifier(value):
+        raise Invalid(
+            f'regular expression "{value}" has a nested quantifier (a repeated group that itself '
+            "repeats, as in (a+)+), which can take exponential time on some URLs; expected a pattern "
+            "without one (or make the inner part atomic, (?>...), or possessive, a++)"
+        )
     return value
 
 

@@ -19,3 +19,9 @@ def registrable_domain(host: str) -> str:
     host = host.lower().rstrip(".")
     parts = _EXTRACT(host)
     return parts.top_domain_under_public_suffix or host
+
+
+def is_public_suffix(host: str) -> bool:
+    """Whether ``host`` is itself a public suffix (``de``, ``co.uk``), under which anyone registers."""
+    parts = _EXTRACT(host.lower().rstrip("."))
+    return bool(parts.suffix) and not parts.domain

@@ -15,15 +15,11 @@ import psycopg
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine, make_url
 
-from scanner.store.db import open_database
+from scanner.store.db import DatabaseUnavailable, open_database
 
 SCHEMA_LOCK = 0x676F7673  # "govs": the advisory lock that serialises schema set-up
 JOBS_TABLE = "procrastinate_jobs"
 QUEUE_STATES = ("todo", "waiting_to_retry", "doing", "failed")
-
-
-class DatabaseUnavailable(RuntimeError):
-    pass
 
 
 def libpq_url(url: str) -> str:

@@ -1,14 +1,20 @@
-"""Targets and scans: create, find the one to resume, finish, look up."""
+"""Targets and scans: create, find the one to resume, finish, look up.
+
+One scan per target at a time: ``create_scan`` first writes the target's row, which serialises two
+processes starting a scan of the same target (SQLite's write lock, PostgreSQL's row lock), then
+refuses while another scan of it is running (``running_scan``).
+"""
 
 from __future__ import annotations
 
 import os
 import socket
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from scanner import __version__
@@ -23,6 +29,9 @@ class ScanStatus(StrEnum):
 
 
 RESUMABLE = (ScanStatus.RUNNING, ScanStatus.INTERRUPTED)
+# A scan run by another machine, whose process we cannot ask, counts as running while it stored a
+# page this recently (a page is given at most 600 s, settings included).
+OTHER_HOST_QUIET = timedelta(minutes=15)
 
 
 class ScanLookupError(LookupError):
@@ -64,6 +73,13 @@ def upsert_target(session: Session, target: TargetRecord) -> Target:
 
 
 def create_scan(session: Session, target_row: Target, target: TargetRecord) -> Scan:
+    """A new running scan of the target; ScanLookupError while another one runs."""
+    # The write takes the lock that makes check-then-insert atomic across processes.
+    session.execute(update(Target).where(Target.id == target_row.id).values(updated_at=utc_now()))
+    running = running_scan(session, target_row)
+    if running is not None:
+        session.rollback()
+        raise ScanLookupError(being_scanned(target_row.name, running))
     scan = Scan(
         target_id=target_row.id,
         govscan_version=__version__,
@@ -87,11 +103,49 @@ def find_resumable(session: Session, target_row: Target) -> Scan | None:
     if scan is None:
         return None
     if scan.status == ScanStatus.RUNNING and runner_alive(scan.runner_host, scan.runner_pid):
-        raise ScanLookupError(
-            f"scan {scan.id} of {target_row.name!r} is still running in process {scan.runner_pid}; "
-            "stop it first or wait for it to finish"
-        )
+        raise ScanLookupError(being_scanned(target_row.name, scan))
     return scan
+
+
+def resumable_scan_of(session: Session, target_name: str) -> Scan | None:
+    """The scan ``--resume`` would continue for the target named ``target_name``, if any."""
+    row = target_by_name(session, target_name)
+    return find_resumable(session, row) if row is not None else None
+
+
+def running_scan(session: Session, target_row: Target) -> Scan | None:
+    """The target's scan that a live process runs now: on this machine its process exists; on
+    another, it stored a page (or started) within OTHER_HOST_QUIET."""
+    candidates = session.exec(
+        select(Scan)
+        .where(Scan.target_id == target_row.id, Scan.status == ScanStatus.RUNNING.value)
+        .order_by(Scan.id.desc())
+    ).all()
+    for scan in candidates:
+        if scan.runner_host == socket.gethostname():
+            if runner_alive(scan.runner_host, scan.runner_pid):
+                return scan
+        elif _recently_active(session, scan):
+            return scan
+    return None
+
+
+def being_scanned(target_name: str, scan: Scan) -> str:
+    return (
+        f"target {target_name!r} is being scanned: scan {scan.id} by process {scan.runner_pid} "
+        f"on {scan.runner_host}; wait for it to finish, or stop it and continue with 'govscan scan --resume'"
+    )
+
+
+def _recently_active(session: Session, scan: Scan) -> bool:
+    newest_page = session.exec(select(func.max(Page.fetched_at)).where(Page.scan_id == scan.id)).one()
+    last = max((moment for moment in (newest_page, scan.started_at) if moment is not None), key=_aware)
+    return utc_now() - _aware(last) < OTHER_HOST_QUIET
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes (stored as UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def runner_alive(host: str | None, pid: int | None) -> bool:
