@@ -65,6 +65,17 @@ KEYBOARD_CLEAN = """
 """
 
 
+# An SVG link's href is an SVGAnimatedString, not a string; the page also makes HTML links' href an
+# object. Both once crashed accessibility.document-link-type ("unhashable type: 'dict'").
+SVG_LINKS = """
+<svg width="200" height="40"><a href="/dokumente/satzung.pdf"><text x="0" y="20">Satzung</text></a></svg>
+<p><a href="/dokumente/gebuehren.pdf">Gebühren</a></p>
+<script>
+Object.defineProperty(HTMLAnchorElement.prototype, 'href', { get() { return { baseVal: 'x' }; } });
+</script>
+"""
+
+
 @pytest.fixture(scope="module")
 def origin(local_web: LocalWeb) -> str:
     return local_web.site(
@@ -73,6 +84,7 @@ def origin(local_web: LocalWeb) -> str:
             "/links/": page(LINKS, title="Links und Medien"),
             "/tastatur/": page(KEYBOARD, title="Tastatur"),
             "/tastatur-gut/": page(KEYBOARD_CLEAN, title="Tastatur gut"),
+            "/svg-links/": page(SVG_LINKS, title="SVG-Links"),
         },
     )
 
@@ -148,3 +160,17 @@ async def test_interaction_collector_runs_only_on_its_sample(browser, origin: st
     context = CheckContext("Stichprobe", target.first_party, "kreis")
     outcome = run_page_checks(second, context, REGISTRY)
     assert "accessibility.reflow" not in outcome.tallies  # not sampled: not counted as evaluated
+
+
+async def test_links_whose_href_is_not_a_string_crash_no_check(browser, origin: str) -> None:
+    target = make_target("SVG", [origin + "/svg-links/"])
+    collectors = [c for c in for_target(load_all_collectors(), target) if c.name != "axe"]
+    capture = await capture_page(browser, origin + "/svg-links/", settings=FAST, collectors=collectors)
+    context = CheckContext("SVG", target.first_party, "kreis", start_urls=target.start_urls)
+    outcome = run_page_checks(capture, context, REGISTRY)
+    assert {check: delta.errors for check, delta in outcome.tallies.items() if delta.errors} == {}
+    documents = [f for f in outcome.findings if f.check.id == "accessibility.document-link-type"]
+    assert sorted(f.finding.evidence["href"] for f in documents) == [
+        origin + "/dokumente/gebuehren.pdf",  # the page's own href getter is not believed
+        origin + "/dokumente/satzung.pdf",  # the SVG link, resolved from its attribute
+    ]

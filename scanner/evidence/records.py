@@ -4,7 +4,10 @@
 (a rule with its nodes, a keyboard walk with its focus stops) derives from ``NestedEvidence``
 instead, which builds every field from its annotation: a dataclass from a JSON object, a
 ``tuple[X, ...]`` from a list, a ``dict[str, X]`` value by value, ``X | None`` from null or an X.
-Anything else (``str``, ``int``, ``Any``, a plain ``dict``) is kept as JSON gave it. A key the
+A ``str`` field gets a string whatever the page handed over: numbers as text, anything else (an
+object where a page redefined ``HTMLAnchorElement.prototype.href``, an SVG link's
+``SVGAnimatedString``) as "". Anything else (``int``, ``Any``, a plain ``dict``) is kept as JSON
+gave it. A key the
 record does not know is ignored and a missing one takes the field's default, so evidence stored
 by older versions without a newer optional field still reads.
 """
@@ -44,6 +47,13 @@ def _keep(value: Any) -> Any:
     return value
 
 
+def _text(value: Any) -> str:
+    """Page-made text: checks compare, hash and split it, so it must be a string."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
 def _converter(hint: Any) -> Convert:
     origin, args = get_origin(hint), get_args(hint)
     if origin in (Union, types.UnionType):
@@ -57,6 +67,8 @@ def _converter(hint: Any) -> Convert:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _converter(args[0])
         return lambda value: tuple(item(element) for element in value)
+    if hint is str:
+        return _text
     if origin is dict and len(args) == 2:
         item = _converter(args[1])
         return (

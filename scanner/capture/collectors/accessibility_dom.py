@@ -70,15 +70,21 @@ _READ = """([maxLinks, shortName, documentHref]) => {
     }
     if (clean(a.getAttribute('aria-label'))) return clean(a.getAttribute('aria-label'));
     const images = Array.from(a.querySelectorAll('img[alt]')).map((img) => img.getAttribute('alt'));
-    const text = clean(a.innerText) || clean(images.join(' '));
+    const text = clean(a.innerText ?? a.textContent) || clean(images.join(' '));
     return text || clean(a.getAttribute('title'));
+  };
+  // An SVG <a> has an SVGAnimatedString as href and no innerText: resolve its attribute instead.
+  const hrefOf = (a) => {
+    if (typeof a.href === 'string') return a.href;
+    try { return new URL(a.getAttribute('href') || '', document.baseURI).href; } catch (error) { return ''; }
   };
   const links = [];
   for (const a of document.querySelectorAll('a[href]')) {
     if (links.length >= maxLinks) break;
     const name = nameOf(a);
-    if (name.length > shortName && !documentPattern.test(a.href)) continue;
-    links.push({ href: a.href, name, text: clean(a.innerText), title: clean(a.getAttribute('title')),
+    const href = hrefOf(a);
+    if (name.length > shortName && !documentPattern.test(href)) continue;
+    links.push({ href, name, text: clean(a.innerText ?? a.textContent), title: clean(a.getAttribute('title')),
                  selector: selector(a), html: snippet(a) });
   }
   const media = Array.from(document.querySelectorAll('video, audio')).slice(0, 100).map((element) => ({
