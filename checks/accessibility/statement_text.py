@@ -13,12 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from checks.accessibility.statement_status import declared_status
+
 _I = re.IGNORECASE
-STATUS = re.compile(
-    r"\b(vollständig|vollstaendig|teilweise|nicht)\s+(?:mit\s+(?:den|der)\s+\w+\s+)?(?:\w+\s+){0,3}vereinbar"
-    r"|\b(fully|partially|not)\s+(?:compliant|in\s+compliance)",
-    _I,
-)
 STANDARD = re.compile(r"BITV\s*2\.0|EN\s*301\s*549|WCAG\s*2(?:\.[0-2])?", _I)
 NON_ACCESSIBLE = re.compile(
     r"nicht\s+barrierefreie?n?\s+(?:inhalte|bereiche|teile)|unvereinbarkeit|non-accessible\s+content"
@@ -84,9 +81,8 @@ class StatementAnalysis:
 def analyse_statement(text: str, links: list[StatementLink]) -> StatementAnalysis:
     """Which mandatory parts the statement's main text and its links show."""
     analysis = StatementAnalysis()
-    status = STATUS.search(text)
-    analysis.status = _status_kind(status[0]) if status else None
-    analysis.found["status"] = status is not None
+    analysis.status = declared_status(text)
+    analysis.found["status"] = analysis.status is not None
     analysis.found["standard"] = STANDARD.search(text) is not None
     fully = analysis.status == "full"
     listed = NON_ACCESSIBLE.search(text) is not None and REASONS.search(text) is not None
@@ -125,15 +121,6 @@ def _dates(text: str) -> list[date]:
             except ValueError:
                 continue
     return found
-
-
-def _status_kind(phrase: str) -> str:
-    lowered = phrase.lower()
-    if lowered.startswith(("vollständig", "vollstaendig", "fully")):
-        return "full"
-    if lowered.startswith(("teilweise", "partially")):
-        return "partial"
-    return "none"
 
 
 def _has_form_link(links: list[StatementLink]) -> bool:
