@@ -11,6 +11,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -60,6 +61,24 @@ class MappedResolver(AbstractResolver):
         await self.fallback.close()
 
 
+class MappedConnector(aiohttp.TCPConnector):
+    """A TCP connector whose every connection goes through the ``--connect-to`` mapping.
+
+    aiohttp never asks the resolver about IP literals (``https://192.0.2.10/``): without this, a
+    host given as an address would be reached at its real address while the browser and the TLS
+    probe honour the mapping.
+    """
+
+    def __init__(self, resolver: MappedResolver, **options: Any) -> None:
+        super().__init__(resolver=resolver, **options)
+        self.mapped = resolver
+
+    async def _resolve_host(self, host: str, port: int, traces: Any = None) -> list[ResolveResult]:
+        if self.mapped.host_map.resolve(host, port) is not None:
+            return await self.mapped.resolve(host, port, self._family)
+        return await super()._resolve_host(host, port, traces)
+
+
 @dataclass(frozen=True)
 class HttpResponse:
     url: str  # final URL
@@ -95,8 +114,8 @@ class NetClient:
     _session: aiohttp.ClientSession | None = field(default=None, init=False, repr=False)
 
     async def __aenter__(self) -> NetClient:
-        connector = aiohttp.TCPConnector(
-            resolver=MappedResolver(self.network.host_map),
+        connector = MappedConnector(
+            MappedResolver(self.network.host_map),
             ssl=client_ssl_context(self.network.ca_bundle),
             limit=32,
             limit_per_host=2,
