@@ -107,6 +107,21 @@ def host_rows(db: Session, scan_id: int) -> list[HostResult]:
     return sorted(rows, key=lambda host: (host.host, host.port, host.probe))
 
 
+def attributed_vendors(db: Session, scan_id: int) -> dict[str, tuple[str, str]]:
+    """Host -> (vendor id, name) as the scan attributed the host's requests (scans before 0005: none)."""
+    rows = db.exec(
+        select(Request.host, Request.vendor)
+        .join(Page, Page.id == Request.page_id)
+        .where(Page.scan_id == scan_id, Request.vendor.is_not(None))  # type: ignore[union-attr]
+    ).all()
+    vendors: dict[str, tuple[str, str]] = {}
+    for host, attribution in rows:
+        vendor = attribution.get("vendor") if isinstance(attribution, dict) else None
+        if host and isinstance(vendor, dict) and isinstance(vendor.get("id"), str):
+            vendors.setdefault(host, (vendor["id"], str(vendor.get("name") or vendor["id"])))
+    return dict(sorted(vendors.items()))
+
+
 HOST_ROLES = ("pages", "frames", "requests")  # strongest first
 
 
