@@ -4,16 +4,22 @@ limit stopped them early are shown as incomplete without a migration, and a host
 
 from __future__ import annotations
 
+import json
+
 from bs4 import BeautifulSoup
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from reports.history import PREVIOUS, Change, scan_history
 from reports.html import render_scan_report
-from scanner.store.db import session
+from scanner.cli import app
+from scanner.store.db import open_database, session
 from scanner.store.models import Finding, HostResult, Scan
 from scanner.store.scans import ScanStatus, scan_status
 
 from populate import HOST, populate_scan
+
+runner = CliRunner()
 
 
 def stored_as(engine, scan_id: int, stopped_by: str, *, not_visited: int | None = None) -> None:
@@ -80,3 +86,19 @@ def test_findings_of_a_host_beyond_max_probed_hosts_are_not_rechecked(engine):
 
     gone = {item.finding.check_id: item.change for item in history.gone}
     assert gone == {"security.https-redirect": Change.NOT_RECHECKED}
+
+
+def test_govscan_diff_warns_when_a_compared_scan_is_incomplete(tmp_path):
+    database = tmp_path / "diff.db"
+    engine = open_database(f"sqlite:///{database}")
+    full, short = (populate_scan(engine).scan_id for _ in range(2))
+    stored_as(engine, full, "frontier_exhausted", not_visited=0)
+    engine.dispose()  # the short one stays as populated: max_pages with 4 URLs left
+    arguments = ["diff", str(full), str(short), "--db", f"sqlite:///{database}", "--out", str(tmp_path)]
+
+    shown = runner.invoke(app, [*arguments, "--lang", "en"])
+    as_json = runner.invoke(app, [*arguments, "--json"])
+
+    assert shown.exit_code == 0, shown.output
+    assert f"warning: Scan {short} is incomplete (page limit reached (max_pages); 4 addresses" in shown.stderr
+    assert json.loads(as_json.stdout)["incomplete_scans"] == [short]
