@@ -1,8 +1,9 @@
 """``govscan diff SCAN_A SCAN_B``: the change between two scans of one target, as rows and as HTML.
 
 Scans of different targets are refused (``ScanMismatch``, exit code 2). SCAN_A is the earlier
-state, SCAN_B the later one; any two scans of the target can be compared, also failed ones (whose
-missing findings then count as not re-checked, never as fixed).
+state, SCAN_B the later one; any two scans of the target can be compared, also failed or
+incomplete ones (whose missing findings then count as not re-checked, never as fixed; the page
+says so in a note).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reports.history import Change, ScanHistory, scan_history
+from reports.incomplete import history_notes
 from reports.labels import ViewTexts
 from reports.queries import FAMILIES, load_scan_data
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
@@ -74,7 +76,7 @@ def render_diff_report(
     toc = [TocEntry("counts", texts["summary"]), TocEntry("lists", texts["diff_lists"])]
     if view.versions is not None:
         toc.append(TocEntry("versions", texts["version_heading"]))
-    page = frame(texts, "diff", heading, lines, toc, now)
+    page = frame(texts, "diff", heading, lines, toc, now, history_notes(history, texts))
     name = file_name("diff", f"{before_id}-{after_id}-{target}", language)
     return write(out_dir, name, render("diff.html.j2", page, view))
 

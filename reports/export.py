@@ -18,13 +18,14 @@ from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
 from scanner.store.report_queries import PageRow
+from scanner.store.scans import scan_status
 from scanner.text_safety import FORMULA_TRIGGERS, csv_cell, defuse_formula  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 SCHEMA_URL = f"{PROJECT_URL}/docs/export-schema.json"
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: scan status "incomplete" (docs/export.md)
 
 CSV_COLUMNS: tuple[str, ...] = (
     "fingerprint",
@@ -128,7 +129,7 @@ def _scan(data: ScanData) -> dict[str, Any]:
         "id": scan.id,
         "target": data.target_name,
         "authority_level": data.authority_level,
-        "status": scan.status,
+        "status": scan_status(scan).value,  # incomplete also for scans stored before it existed
         "stopped_by": scan.stopped_by,
         "failure_class": scan.failure_class,
         "failure_detail": scan.failure_detail,

@@ -3,7 +3,9 @@
 Findings are matched by fingerprint (``scanner.findings.fingerprint``). A finding of the earlier scan that
 is missing from the later one counts as *fixed* only if the later scan looked again: the same
 check ran, did not crash, and tested the same page (or probed the same host; site checks: the
-scan completed). Otherwise it is *not re-checked*: a page that timed out is never a fix.
+scan completed whole, not stopped early by a limit). Otherwise it is *not re-checked*: a page that
+timed out, a page an incomplete scan never reached, a host beyond ``max_probed_hosts`` is never a fix.
+The default baseline is the previous scan that completed whole, never an incomplete one.
 
 A finding missing from the earlier scan is *new*. When the earlier scan did not run its check at
 all (a check added by a govscan upgrade), it is marked ``check_added``: such findings are shown
@@ -29,13 +31,13 @@ from scanner.store.report_queries import (
     previous_completed_scan,
 )
 from scanner.store.reviews import Decision, ReviewDecision, judged_hash, latest_decisions
-from scanner.store.scans import ScanLookupError, ScanStatus, get_scan
+from scanner.store.scans import ScanLookupError, get_scan, is_complete
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-PREVIOUS: Literal["previous"] = "previous"  # baseline: the previous completed scan of the same target
+PREVIOUS: Literal["previous"] = "previous"  # baseline: the previous complete scan of the same target
 Baseline = int | None | Literal["previous"]
 
 
@@ -220,7 +222,9 @@ class ScanCoverage:
             return page_location(finding.page_url or "", finding.scenario or "") in self.tested_pages
         if finding.scope == "host":
             return (finding.host or "") in self.tested_hosts
-        return self.scan.status == ScanStatus.COMPLETED.value
+        # A site check judges the pages it saw: after an incomplete scan, a missing finding may lie
+        # on a page it never reached.
+        return is_complete(self.scan)
 
 
 def coverage_of(db: Session, scan: Scan) -> ScanCoverage:

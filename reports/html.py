@@ -28,6 +28,7 @@ from reports.accessibility_view import build_accessibility_section
 from reports.dpo import DpoView, build_dpo_view
 from reports.evidence_view import shape_evidence
 from reports.formatting import css_token, format_datetime, format_duration, slug
+from reports.incomplete import incomplete_report_note, is_incomplete
 from reports.labels import LANGUAGES, Texts
 from reports.queries import (
     FAMILIES,
@@ -59,6 +60,7 @@ from scanner.findings.registry import (
     load_all_checks,
 )
 from scanner.store.models import Finding
+from scanner.store.scans import scan_status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -135,7 +137,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
     texts = Texts(language)
     ids = itertools.count(1)
     scan = data.scan
-    status_label = texts["statuses"].get(scan.status, scan.status)
+    status_label = texts["statuses"][scan_status(scan).value]
     checks = checks_in_scan(data, registry)
     # Built before the scan facts: evidence tables in the findings take the first table ids.
     families = _families(data, checks, texts, ids)
@@ -173,6 +175,8 @@ def _notice(data: ScanData, texts: Texts) -> Notice | None:
         return Notice("failed", texts["scan_failed"], lines)
     if data.is_partial:
         return Notice("partial", texts["partial"], [texts[f"{scan.status}_note"]])
+    if is_incomplete(scan):
+        return Notice("partial", texts["scan_incomplete"], [incomplete_report_note(scan, texts)])
     return None
 
 
@@ -185,7 +189,7 @@ def _scan_facts(data: ScanData, texts: Texts, ids: Iterator[int]) -> list[Fact]:
             texts["authority_level"], texts["authority_levels"].get(level, level) if level else texts["none"]
         ),
         Fact(texts["scan_id"], str(scan.id)),
-        Fact(texts["status"], texts["statuses"].get(scan.status, scan.status)),
+        Fact(texts["status"], texts["statuses"][scan_status(scan).value]),
         Fact(texts["started"], format_datetime(scan.started_at)),
         Fact(
             texts["finished"],

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from reports.charts import CHANGE_COLOURS, FAMILY_COLOURS, SEVERITY_COLOURS, VERSION_MARK, Series
 from reports.history import VersionChange
+from reports.incomplete import incomplete_scan_note
 from reports.labels import ViewTexts
 from reports.queries import FAMILIES
 from reports.trends import TargetTrend, TrendPoint, trend_for_scan, trend_for_target
@@ -32,6 +33,7 @@ from reports.views import (
     write,
 )
 from scanner.findings.registry import SEVERITY_ORDER
+from scanner.store.scans import scan_status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -61,6 +63,8 @@ def render_trend_report(
     heading = texts["trend_heading"].format(target=trend.target.name)
     toc = [TocEntry("trend", texts["trend_charts"]), TocEntry("scans", texts["scans_heading"])]
     notes = [] if trend.points else [texts["no_scans"]]
+    if trend.points and trend.points[-1].incomplete:
+        notes.append(incomplete_scan_note(trend.points[-1].scan, texts))
     page = frame(texts, "trend", heading, [], toc, now, notes)
     html = render("trend.html.j2", page, view)
     return write(out_dir, file_name("trend", trend.target.name, language), html)
@@ -68,11 +72,12 @@ def render_trend_report(
 
 def build_trend_view(trend: TargetTrend, texts: ViewTexts) -> TrendView:
     points = trend.points
-    labels = [
-        point_label(f"#{point.scan.id} {format_date(point.scan.started_at)}", bool(point.version_changes))
-        for point in points
+    labels = [trend_point_label(point, texts) for point in points]
+    marked = [
+        label
+        for label, point in zip(labels, points, strict=True)
+        if point.version_changes or point.incomplete
     ]
-    marked = [label for label, point in zip(labels, points, strict=True) if point.version_changes]
     versions = [version_text(point.version_changes, texts) for point in points]
     charts = trend_charts("trend", labels, points, marked, versions, texts, texts["scan"])
     intro = (
@@ -85,9 +90,17 @@ def build_trend_view(trend: TargetTrend, texts: ViewTexts) -> TrendView:
         if points
         else texts["no_scans"]
     )
+    if any(point.incomplete for point in points):
+        intro += " " + texts["trend_incomplete_intro"].format(mark=texts["incomplete_mark"])
     return TrendView(
         intro, charts, scans_table(trend, texts), texts["failed_scans"] if trend.other_scans else ""
     )
+
+
+def trend_point_label(point: TrendPoint, texts: ViewTexts) -> str:
+    """``#id date``, with the version mark and, for a scan stopped early, the incomplete mark."""
+    label = point_label(f"#{point.scan.id} {format_date(point.scan.started_at)}", bool(point.version_changes))
+    return f"{label} {texts['incomplete_mark']}" if point.incomplete else label
 
 
 def trend_charts(
@@ -173,7 +186,7 @@ def scans_table(trend: TargetTrend, texts: ViewTexts) -> Table:
     rows = []
     for scan in scans:
         point = by_scan.get(scan.id)
-        status = texts["statuses"].get(scan.status, scan.status)
+        status = texts["statuses"][scan_status(scan).value]
         if point is None:
             rows.append(
                 [

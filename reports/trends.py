@@ -1,11 +1,14 @@
-"""Trend numbers: per target, one point per completed scan; across targets, one point per day.
+"""Trend numbers: per target, one point per finished scan; across targets, one point per day.
 
 A point counts the scan's *open* findings (every finding, defect or to review, that no current
 review decision suppresses; decisions apply to the whole history, so a false positive judged today
 does not look like an improvement since yesterday), what is new and fixed against the target's
 previous completed scan, the pages tested (more pages, more findings) and the tool versions that
 changed since that scan, so that an engine upgrade can be told apart from a change of the site.
-Failed and unfinished scans are kept aside: they are listed, never plotted as zero.
+Failed and unfinished scans are kept aside: they are listed, never plotted as zero. A scan stopped
+early by a limit (incomplete) is plotted and marked (``TrendPoint.incomplete``): it is compared with
+the previous complete scan but is never the baseline of the next one, and the portfolio and the
+ranking count a target by its latest complete scan while it has one.
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ from scanner.findings.registry import SEVERITY_ORDER
 from scanner.store.db import session as open_session
 from scanner.store.models import Scan, Target
 from scanner.store.report_queries import all_targets, scans_of_target
-from scanner.store.scans import ScanLookupError, ScanStatus, get_scan, target_by_name, target_of
+from scanner.store.scans import (
+    FINISHED,
+    ScanLookupError,
+    get_scan,
+    is_complete,
+    scan_status,
+    target_by_name,
+    target_of,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -41,6 +52,7 @@ class TrendPoint:
     fixed: int | None
     not_rechecked: int | None
     version_changes: list[VersionChange]
+    incomplete: bool = False  # stopped early by a limit: fewer pages seen, so fewer findings counted
 
     @property
     def open_total(self) -> int:
@@ -54,12 +66,18 @@ class TrendPoint:
 @dataclass(frozen=True)
 class TargetTrend:
     target: Target
-    points: list[TrendPoint]  # completed scans, oldest first
+    points: list[TrendPoint]  # finished scans (complete or incomplete), oldest first
     other_scans: list[Scan]  # failed, running or interrupted
 
     @property
     def latest(self) -> TrendPoint | None:
-        return self.points[-1] if self.points else None
+        """The latest complete point (an incomplete scan saw less of the site), else the latest one."""
+        return latest_complete(self.points)
+
+
+def latest_complete(points: list[TrendPoint]) -> TrendPoint | None:
+    complete = [point for point in points if not point.incomplete]
+    return (complete or points or [None])[-1]
 
 
 @dataclass(frozen=True)
@@ -101,11 +119,12 @@ def target_trend(db: Session, target: Target) -> TargetTrend:
     points: list[TrendPoint] = []
     previous: Scan | None = None
     for scan in scans:
-        if scan.status != ScanStatus.COMPLETED.value:
+        if scan_status(scan) not in FINISHED:
             continue
         points.append(_point(compare(db, previous, scan)))
-        previous = scan
-    others = [scan for scan in scans if scan.status != ScanStatus.COMPLETED.value]
+        if is_complete(scan):  # an incomplete scan is never the baseline of the next one
+            previous = scan
+    others = [scan for scan in scans if scan_status(scan) not in FINISHED]
     return TargetTrend(target, points, others)
 
 
@@ -113,6 +132,7 @@ def _point(history: ScanHistory) -> TrendPoint:
     open_items = history.open
     compared = history.baseline is not None
     return TrendPoint(
+        incomplete=not is_complete(history.scan),
         scan=history.scan,
         tested_pages=int((history.scan.summary or {}).get("pages", {}).get("html:ok", 0)),
         open_by_family=Counter(item.finding.family for item in open_items),
@@ -152,8 +172,9 @@ def days(trends: list[TargetTrend]) -> list[DayPoint]:
             upto = [point for point in trend.points if point.day <= day]
             if not upto:
                 continue
-            by_family.update(upto[-1].open_by_family)
-            by_severity.update(upto[-1].open_by_severity)
+            counted = latest_complete(upto)  # a short scan does not make the portfolio look better
+            by_family.update(counted.open_by_family)
+            by_severity.update(counted.open_by_severity)
             for point in upto:
                 if point.day == day:
                     new += point.new or 0

@@ -17,6 +17,7 @@ from reports.formatting import css_token
 from reports.grouping import FindingGroup, group_findings
 from reports.history import PREVIOUS, Baseline, Change, ReviewState, ScanHistory, TrackedFinding, scan_history
 from reports.html import reference_texts
+from reports.incomplete import history_notes
 from reports.labels import ViewTexts
 from reports.queries import load_scan_data
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
@@ -114,7 +115,7 @@ def webteam_html(
     history = scan_history(engine, scan_id, baseline)
     view = build_webteam_view(history, registry, texts)
     lines = [texts["scan_line"].format(scan=scan_id, date=format_date(data.scan.started_at))]
-    notes = []
+    notes = history_notes(history, texts)
     if history.baseline is not None:
         lines.append(baseline_line(history.baseline, texts))
     else:

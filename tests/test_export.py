@@ -67,7 +67,7 @@ def test_json_export_validates_against_the_published_schema(engine, schema):
 
     validate(document, schema)
     assert document["schema"] == SCHEMA_URL == schema["$id"]
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"
     assert document["generator"]["name"] == "govscan"
 
 
@@ -80,7 +80,8 @@ def test_json_export_counts_and_exact_values(engine):
     assert scan["id"] == populated.scan_id
     assert scan["target"] == "Gemeinde Beispielhausen"
     assert scan["authority_level"] == "gemeinde"
-    assert scan["status"] == "completed"
+    # stored as completed (as before "incomplete" existed), but max_pages left URLs queued
+    assert scan["status"] == "incomplete"
     assert scan["stopped_by"] == "max_pages"
     assert scan["started_at"] == "2025-03-03T08:00:00+00:00"
     assert scan["finished_at"] == "2025-03-03T08:12:34+00:00"

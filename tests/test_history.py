@@ -558,7 +558,7 @@ def test_exports_carry_change_group_and_decision_and_keep_schema_1(history, tmp_
     schema = json.loads((Path(__file__).parent.parent / "docs" / "export-schema.json").read_text())
     document = export_document(history.engine, history.scans[2], registry=history.registry)
     jsonschema.validate(document, schema)
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"
     comparison = document["comparison"]
     assert (
         comparison["baseline_scan_id"],

@@ -25,6 +25,7 @@ REPORT: dict[str, Any] = {
     "statuses": {
         "running": "läuft",
         "completed": "abgeschlossen",
+        "incomplete": "unvollständig",
         "failed": "fehlgeschlagen",
         "interrupted": "unterbrochen",
     },
@@ -37,6 +38,17 @@ REPORT: dict[str, Any] = {
     "wieder.",
     "interrupted_note": "Der Scan wurde unterbrochen und kann fortgesetzt werden. Zahlen und Befunde "
     "geben den bis dahin erreichten Stand wieder.",
+    "scan_incomplete": "Unvollständiger Scan: nicht die ganze Website geprüft",
+    "incomplete_note": "Der Scan endete vorzeitig ({reason}); {not_visited} wurden gefunden, aber nicht "
+    "besucht. Die Befunde gelten nur für die geprüften Seiten und Hosts: wo der Scan nicht hinkam, ist "
+    "nichts als mangelfrei oder behoben zu lesen. Im Vergleich mit anderen Scans gelten Befunde dort "
+    "als „nicht erneut geprüft“.",
+    "incomplete_scan_note": "Scan {scan} ist unvollständig ({reason}; {not_visited} nicht besucht): "
+    "Befunde auf Seiten und Hosts, die er nicht erreicht hat, gelten als „nicht erneut geprüft“, nie "
+    "als behoben.",
+    "incomplete_baseline_note": "Der Vergleichsscan {scan} ist unvollständig ({reason}): Befunde auf "
+    "Seiten, die er nicht erreicht hat, erscheinen hier als neu, obwohl sie schon bestanden haben "
+    "können.",
     "started": "Begonnen",
     "finished": "Beendet",
     "not_finished": "noch nicht beendet",
@@ -46,6 +58,7 @@ REPORT: dict[str, Any] = {
         "frontier_exhausted": "alle gefundenen Seiten besucht",
         "max_pages": "Seitenlimit erreicht (max_pages)",
         "time_budget": "Zeitbudget aufgebraucht (time_budget)",
+        "job_budget": "Zeitbudget des Auftrags aufgebraucht",
         "interrupted": "unterbrochen",
     },
     "govscan_version": "govscan-Version",
@@ -294,8 +307,13 @@ VIEWS: dict[str, Any] = {
     "scans_heading": "Scans",
     "scans_caption": "Alle Scans dieses Ziels",
     "no_scans": "Noch kein abgeschlossener Scan: kein Verlauf.",
-    "failed_scans": "Fehlgeschlagene oder unvollständige Scans zählen im Verlauf nicht; sie stehen in "
-    "der Tabelle.",
+    "failed_scans": "Fehlgeschlagene, laufende oder unterbrochene Scans zählen im Verlauf nicht; sie "
+    "stehen in der Tabelle.",
+    "incomplete_mark": "(unvollständig)",
+    "trend_incomplete_intro": "Mit {mark} markierte Scans endeten an einer Grenze (Zeitbudget, "
+    "Seitenlimit), bevor alle gefundenen Seiten besucht waren: sie sahen weniger von der Website, ihre "
+    "Zahlen sind nicht mit vollständigen Scans vergleichbar, und der nächste Scan wird mit dem letzten "
+    "vollständigen verglichen.",
     "ranking_heading": "Rangfolge der Ziele",
     "ranking_intro": "Nach dem letzten abgeschlossenen Scan je Ziel, geordnet nach offenen Mängeln: "
     "zuerst kritische, dann schwerwiegende, mittlere, geringe; danach nach allen offenen Befunden.",

@@ -30,6 +30,7 @@ REPORT: dict[str, Any] = {
     "statuses": {
         "running": "running",
         "completed": "completed",
+        "incomplete": "incomplete",
         "failed": "failed",
         "interrupted": "interrupted",
     },
@@ -42,6 +43,15 @@ REPORT: dict[str, Any] = {
     "generated.",
     "interrupted_note": "The scan was interrupted and can be resumed. Counts and findings show the "
     "state it had reached.",
+    "scan_incomplete": "Incomplete scan: not the whole site was tested",
+    "incomplete_note": "The scan stopped early ({reason}); {not_visited} were found but not visited. The "
+    "findings hold for the tested pages and hosts only: where the scan did not reach, nothing is to be "
+    "read as free of defects or fixed. Compared with other scans, findings there count as "
+    "'not re-checked'.",
+    "incomplete_scan_note": "Scan {scan} is incomplete ({reason}; {not_visited} not visited): findings on "
+    "pages and hosts it did not reach count as 'not re-checked', never as fixed.",
+    "incomplete_baseline_note": "The baseline scan {scan} is incomplete ({reason}): findings on pages it "
+    "did not reach appear here as new, though they may have existed before.",
     "started": "Started",
     "finished": "Finished",
     "not_finished": "not finished yet",
@@ -51,6 +61,7 @@ REPORT: dict[str, Any] = {
         "frontier_exhausted": "all discovered pages visited",
         "max_pages": "page limit reached (max_pages)",
         "time_budget": "time budget used up (time_budget)",
+        "job_budget": "the job's time budget used up",
         "interrupted": "interrupted",
     },
     "govscan_version": "govscan version",
@@ -293,7 +304,12 @@ VIEWS: dict[str, Any] = {
     "scans_heading": "Scans",
     "scans_caption": "All scans of this target",
     "no_scans": "No completed scan yet: no trend.",
-    "failed_scans": "Failed or unfinished scans do not count in the trend; they are listed in the table.",
+    "failed_scans": "Failed, running or interrupted scans do not count in the trend; they are listed in "
+    "the table.",
+    "incomplete_mark": "(incomplete)",
+    "trend_incomplete_intro": "Scans marked {mark} stopped at a limit (time budget, page limit) before "
+    "every discovered page was visited: they saw less of the site, their numbers do not compare with "
+    "complete scans, and the next scan is compared with the last complete one.",
     "ranking_heading": "Ranking of targets",
     "ranking_intro": "By each target's latest completed scan, ordered by open defects: critical first, "
     "then serious, moderate, minor; then by all open findings.",

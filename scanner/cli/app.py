@@ -3,8 +3,9 @@
 Exit codes: 0 done; 1 a scan could not test anything (its failure class is stored); 2 bad input
 (configuration, options, paths, database URLs, unknown scan or target, ``--resume`` with nothing
 to resume): nothing was written; 3 the environment lacks something (Chromium, certutil, a database
-server that does not answer); 4 ``--fail-on`` found findings (``reports.gate``); 130 interrupted
-(resume with ``govscan scan --resume``).
+server that does not answer); 4 ``--fail-on`` found findings (``reports.gate``); 5 a scan is
+incomplete: a limit (time budget, max_pages) stopped it while URLs were still queued (1 and 4 take
+precedence); 130 interrupted (resume with ``govscan scan --resume``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ TimezoneOption = Annotated[
     str, typer.Option("--timezone", help="Time zone of the cron lines in targets.toml.")
 ]
 PostgresOption = Annotated[str, typer.Option("--db", help="postgresql://USER@HOST/DB shared by all workers.")]
+
+
+INCOMPLETE_EXIT_CODE = 5  # the scan's results are real but not the whole site: not a clean pass
 
 
 class Exit(Exception):

@@ -12,7 +12,7 @@ from scanner.cli.app import (
 )
 from scanner.cli.reporting import baseline_option
 from scanner.store.db import session
-from scanner.store.scans import get_scan, target_of
+from scanner.store.scans import get_scan, is_complete, scan_status, target_of
 from scanner.text_safety import markup_text
 
 
@@ -33,8 +33,9 @@ def prepare_gate(engine, fail_on: list[str], baseline: int | None, targets: list
         target = target_of(db, scan)
     if target is None or target.name != targets[0].name:
         raise Exit(2, f"--baseline {baseline}: that scan belongs to another target, not {targets[0].name!r}")
-    if scan.status != "completed":
-        raise Exit(2, f"--baseline {baseline}: that scan did not complete ({scan.status})")
+    if not is_complete(scan):
+        # An incomplete baseline would make every finding on a page it never reached "new".
+        raise Exit(2, f"--baseline {baseline}: that scan did not complete whole ({scan_status(scan).value})")
     return rules
 
 

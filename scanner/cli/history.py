@@ -10,7 +10,16 @@ from rich.table import Table
 
 from reports.history import ScanHistory
 from reports.labels import cli_text
-from scanner.cli.app import DbOption, Exit, app, errors_to_exit_codes, output_folder, print_json, stdout
+from scanner.cli.app import (
+    DbOption,
+    Exit,
+    app,
+    console,
+    errors_to_exit_codes,
+    output_folder,
+    print_json,
+    stdout,
+)
 from scanner.cli.reporting import check_language
 from scanner.store.db import DEFAULT_DB, open_database, session
 from scanner.store.reviews import (
@@ -38,6 +47,8 @@ def diff(
 ) -> None:
     """Show what changed between two scans of one target and write it as an HTML report."""
     from reports.diff_report import count_rows, diff_history, render_diff_report
+    from reports.incomplete import history_notes, is_incomplete
+    from reports.views import texts_for
 
     with errors_to_exit_codes():
         check_language(lang)
@@ -46,8 +57,11 @@ def diff(
         history = diff_history(engine, scan_a, scan_b)
         path = render_diff_report(engine, scan_a, scan_b, out, lang)
     rows = count_rows(history)
+    notes = history_notes(history, texts_for(lang))
     if json_output:
-        print_json({"before": scan_a, "after": scan_b, "counts": dict(rows), "report": str(path)})
+        incomplete = [scan.id for scan in (history.baseline, history.scan) if scan and is_incomplete(scan)]
+        document = {"before": scan_a, "after": scan_b, "counts": dict(rows), "report": str(path)}
+        print_json({**document, "incomplete_scans": incomplete})
         return
     stdout.print(diff_table(history, rows))
     for change in history.version_changes:
@@ -55,6 +69,8 @@ def diff(
             f"[yellow]Version geändert:[/yellow] {markup_text(change.name)}: "
             f"{markup_text(change.before or '—')} → {markup_text(change.after or '—')}"
         )
+    for note in notes:
+        console.print(f"[yellow]govscan: warning:[/yellow] {markup_text(note)}", highlight=False)
     typer.echo(str(path))
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from scanner.cli.app import (
+    INCOMPLETE_EXIT_CODE,
     CaBundleOption,
     ConnectToOption,
     DbOption,
@@ -32,6 +33,7 @@ from scanner.store.scans import (
     running_scan,
     target_by_name,
 )
+from scanner.text_safety import markup_text
 
 
 @app.command()
@@ -71,6 +73,7 @@ def scan(
         finish(outcomes, quiet=quiet, json_output=json_output)
         if gate:
             enforce_gate(engine, outcomes, gate, baseline, quiet=quiet)
+        exit_if_incomplete(outcomes)
 
 
 def check_resumable(engine, selected: list[TargetConfig]) -> None:
@@ -123,8 +126,28 @@ def finish(outcomes, *, quiet: bool, json_output: bool, report: Path | None = No
         print_json(document)
     elif not quiet:
         console.print(summary_table(outcomes))
+    warn_incomplete(outcomes)
     if any(outcome.status == ScanStatus.FAILED for outcome in outcomes):
         raise typer.Exit(1)
+
+
+def warn_incomplete(outcomes) -> None:
+    """One warning line per scan a limit stopped early, on stderr (also with --quiet and --json)."""
+    for outcome in outcomes:
+        if outcome.status == ScanStatus.INCOMPLETE:
+            console.print(
+                f"[yellow]govscan: warning:[/yellow] scan {outcome.scan_id} of {markup_text(outcome.target)} "
+                f"is incomplete: stopped by {markup_text(outcome.stopped_by or '')} with "
+                f"{outcome.summary.get('not_visited', 0)} URL(s) not visited; findings on pages and hosts "
+                "it did not reach are 'not re-checked', never fixed",
+                highlight=False,
+            )
+
+
+def exit_if_incomplete(outcomes) -> None:
+    """Exit 5 when a scan stopped early: after a failed scan (1) and the gate (4), which take precedence."""
+    if any(outcome.status == ScanStatus.INCOMPLETE for outcome in outcomes):
+        raise typer.Exit(INCOMPLETE_EXIT_CODE)
 
 
 @app.command()
@@ -151,3 +174,4 @@ def demo(
         finish(outcomes, quiet=quiet, json_output=json_output, report=path)
         if not json_output:
             typer.echo(str(path))
+        exit_if_incomplete(outcomes)

@@ -18,7 +18,7 @@ from reports.labels import cli_text
 from scanner.distributed.tasks import SCAN_TASK
 from scanner.store.db import session
 from scanner.store.job_queue import queue_depth
-from scanner.store.scans import ScanStatus
+from scanner.store.scans import ScanStatus, scan_status
 from scanner.store.schedule import utc
 from scanner.store.status import status_rows
 from scanner.text_safety import plain
@@ -74,7 +74,7 @@ def collect_status(engine: Engine, now: datetime) -> Status:
                 name=name,
                 schedule=schedules.get(target_id),
                 last_scan_id=last.id if last else None,
-                last_status=last.status if last else None,
+                last_status=scan_status(last).value if last else None,
                 last_failure_class=last.failure_class if last else None,
                 last_completed_at=done_at,
                 age_hours=round((now - done_at).total_seconds() / 3600, 1) if done_at else None,

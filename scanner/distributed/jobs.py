@@ -26,6 +26,7 @@ from scanner.net.network import NetworkSettings
 from scanner.run.scan import ScanOutcome, scan_target
 from scanner.store.db import session
 from scanner.store.scans import (
+    FINISHED,
     ScanLookupError,
     ScanStatus,
     newest_scan_of_target,
@@ -150,7 +151,7 @@ def _slot_completed(state: ScheduleState | None, slot: str | None) -> bool:
         state is not None
         and slot is not None
         and state.slot_finished
-        and state.last_status == ScanStatus.COMPLETED
+        and state.last_status in FINISHED
         and utc(state.last_slot) == datetime.fromisoformat(slot)
     )
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.net.failures import is_transient
 from scanner.store.db import session
 from scanner.store.scan_run import first_page, set_active_seconds, tested_page_count
-from scanner.store.scans import ScanStatus, finish_scan
+from scanner.store.scans import ScanStatus, finish_scan, not_visited_count, stopped_early
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -44,10 +44,13 @@ class ScanOutcome:
 def end_scan(
     engine: Engine, scan_id: int, target: str, active_seconds: float, stopped_by: str | None
 ) -> ScanOutcome:
-    """Completed when at least one page was tested; else failed as the first page did."""
+    """Completed when at least one page was tested and no limit left URLs unvisited; incomplete when
+    one did (a configured max_pages too: the site was not seen whole); else failed as the first page
+    did."""
     with session(engine) as db:
         tested = tested_page_count(db, scan_id)
         first = first_page(db, scan_id)
+        not_visited = not_visited_count(db, scan_id)
     if tested == 0:
         failure = first.failure_class if first else "nothing_in_scope"
         return mark_scan(
@@ -61,7 +64,8 @@ def end_scan(
             detail=first.failure_detail if first else "no start URL was in scope",
             transient=is_transient(failure, first.http_status if first else None),
         )
-    return mark_scan(engine, scan_id, target, active_seconds, ScanStatus.COMPLETED, stopped_by=stopped_by)
+    status = ScanStatus.INCOMPLETE if stopped_early(stopped_by, not_visited) else ScanStatus.COMPLETED
+    return mark_scan(engine, scan_id, target, active_seconds, status, stopped_by=stopped_by)
 
 
 def mark_scan(

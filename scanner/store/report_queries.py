@@ -26,7 +26,7 @@ from scanner.store.models import (
     StorageItem,
     Target,
 )
-from scanner.store.scans import ScanStatus, scan_summary
+from scanner.store.scans import ScanStatus, is_complete, scan_summary
 
 BATCH = 200  # pages read at once where only their extras are needed
 
@@ -213,7 +213,9 @@ def third_party_contacts(db: Session, target_id: int) -> list[tuple[str, Any, da
 
 
 def previous_completed_scan(db: Session, scan: Scan) -> Scan | None:
-    return db.exec(
+    """The target's newest earlier scan that completed whole: an incomplete scan (stopped by a limit)
+    is never the default baseline, so the next full scan is not compared with a partial view."""
+    earlier = db.exec(
         select(Scan)
         .where(
             Scan.target_id == scan.target_id,
@@ -221,7 +223,9 @@ def previous_completed_scan(db: Session, scan: Scan) -> Scan | None:
             Scan.id < scan.id,
         )
         .order_by(Scan.id.desc())
-    ).first()
+    )
+    # Filtered here: scans stored before "incomplete" existed are told apart by is_complete.
+    return next((candidate for candidate in earlier if is_complete(candidate)), None)
 
 
 def all_targets(db: Session) -> list[Target]:

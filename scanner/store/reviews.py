@@ -25,6 +25,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from scanner.findings.fingerprint import normalise_selector
 from scanner.store.models import Finding, Scan, utc_now
+from scanner.store.scans import is_complete
 
 
 class Decision(StrEnum):
@@ -138,11 +139,13 @@ def record_decision(
 
 def decision_state(db: Session, decision: ReviewDecision) -> str:
     """current / lapsed for the finding in the target's newest completed scan; absent if it is not there."""
-    newest = db.exec(
+    completed = db.exec(
         select(Scan)
         .where(Scan.target_id == decision.target_id, Scan.status == "completed")
         .order_by(Scan.id.desc())
-    ).first()
+    )
+    # Only a complete scan can say a finding is absent: an incomplete one may not have reached it.
+    newest = next((scan for scan in completed if is_complete(scan)), None)
     if newest is None:
         return "absent"
     finding = db.exec(

@@ -25,10 +25,14 @@ class ScanStatus(StrEnum):
     RUNNING = "running"
     INTERRUPTED = "interrupted"  # stopped by a signal; resumable
     COMPLETED = "completed"
+    INCOMPLETE = "incomplete"  # a limit stopped it with URLs left in the frontier: usable, never clean
     FAILED = "failed"  # nothing could be tested; failure_class says why
 
 
 RESUMABLE = (ScanStatus.RUNNING, ScanStatus.INTERRUPTED)
+FINISHED = (ScanStatus.COMPLETED, ScanStatus.INCOMPLETE)  # scans with results to report, trend and compare
+# Limits that end a scan before its frontier is exhausted (a signal is "interrupted", resumable).
+STOPPING_LIMITS = frozenset({"time_budget", "max_pages"})
 # A scan run by another machine, whose process we cannot ask, counts as running while it stored a
 # page this recently (a page is given at most 600 s, settings included).
 OTHER_HOST_QUIET = timedelta(minutes=15)
@@ -192,6 +196,30 @@ def finish_scan(
     return scan
 
 
+def stopped_early(stopped_by: str | None, not_visited: int) -> bool:
+    """Whether a limit ended the scan while URLs were still queued (it did not see the whole site)."""
+    return stopped_by in STOPPING_LIMITS and not_visited > 0
+
+
+def scan_status(scan: Scan) -> ScanStatus:
+    """The scan's status as reports, exports and listings show it.
+
+    Scans stored before "incomplete" existed were stored as completed even when a limit stopped them
+    early; they are derived as incomplete here from ``stopped_by`` and the stored summary, so that no
+    migration has to rewrite history.
+    """
+    status = ScanStatus(scan.status)
+    not_visited = int((scan.summary or {}).get("not_visited") or 0)
+    if status is ScanStatus.COMPLETED and stopped_early(scan.stopped_by, not_visited):
+        return ScanStatus.INCOMPLETE
+    return status
+
+
+def is_complete(scan: Scan) -> bool:
+    """Completed and whole: the only kind of scan that can say a finding is fixed site-wide."""
+    return scan_status(scan) is ScanStatus.COMPLETED
+
+
 def scan_summary(session: Session, scan_id: int) -> dict[str, Any]:
     """Counts for listings and the report header: pages by kind and status, findings by family."""
     pages = session.exec(
@@ -207,15 +235,19 @@ def scan_summary(session: Session, scan_id: int) -> dict[str, Any]:
     hosts = session.exec(
         select(HostResult.ok, func.count()).where(HostResult.scan_id == scan_id).group_by(HostResult.ok)
     ).all()
-    queued = session.exec(
-        select(func.count()).where(FrontierItem.scan_id == scan_id, FrontierItem.state != "done")
-    ).one()
     return {
         "pages": {f"{kind}:{status}": count for kind, status, count in pages},
         "findings": {f"{family}:{result}": count for family, result, count in findings},
         "host_probes": {"ok" if ok else "not_tested": count for ok, count in hosts},
-        "not_visited": queued,
+        "not_visited": not_visited_count(session, scan_id),
     }
+
+
+def not_visited_count(session: Session, scan_id: int) -> int:
+    """URLs found but left in the frontier."""
+    return session.exec(
+        select(func.count()).where(FrontierItem.scan_id == scan_id, FrontierItem.state != "done")
+    ).one()
 
 
 def get_scan(session: Session, scan_id: int | None = None) -> Scan:
