@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 from reports.grouping import group_key
 from reports.history import PREVIOUS, Baseline, Change, ScanHistory, TrackedFinding, scan_history
 from reports.queries import CheckInScan, ScanData, checks_in_scan, iso_datetime, load_scan_data
+from reports.root_causes import Issue, root_causes
 from scanner import PROJECT_URL, __version__
 from scanner.findings.registry import CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, HostResult
@@ -99,6 +100,7 @@ def export_document(
             _finding(finding) | _tracking(tracked[finding.fingerprint]) for finding in data.findings
         ],
         "comparison": _comparison(history),
+        "issues": [_issue(issue) for issue in root_causes(data.findings, data.vendors_by_host)],
     }
 
 
@@ -195,6 +197,21 @@ def _host(host: HostResult) -> dict[str, Any]:
         "ok": host.ok,
         "failure_class": host.failure_class,
         "failure_detail": host.failure_detail,
+    }
+
+
+def _issue(issue: Issue) -> dict[str, Any]:
+    return {
+        "key": issue.key,
+        "kind": issue.cause.kind,
+        "cause": issue.cause.label,
+        "result": issue.result,
+        "severity": issue.worst_severity,
+        "families": issue.families,
+        "checks": issue.checks,
+        "pages": len(issue.pages),
+        "hosts": issue.hosts,
+        "fingerprints": [finding.fingerprint for finding in issue.findings],
     }
 
 

@@ -40,6 +40,7 @@ from reports.queries import (
 )
 from reports.report_coverage import coverage
 from reports.report_groups import finding_groups
+from reports.report_issues import build_issues_view
 from reports.report_view import (
     CheckDocView,
     CheckView,
@@ -154,6 +155,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         accessibility=build_accessibility_section(data, registry, language),
         generated=texts["generated"].format(version=__version__, time=format_datetime(now)),
         project_url=PROJECT_URL,
+        issues=build_issues_view(data, registry, texts),
         security=build_security_view(
             data.hosts,
             scan.config_json.get("crawl", {}).get("tls_profile", DEFAULT_TLS_PROFILE),

@@ -19,6 +19,7 @@ from scanner.store.models import Finding, HostResult, Scan
 from scanner.store.report_queries import (
     PageRow,
     TallyCounts,
+    attributed_vendors,
     check_tallies,
     effective_summary,
     finding_rows,
@@ -66,6 +67,7 @@ class ScanData:
     tls_outcomes: list[TlsProfileOutcome] = field(default_factory=list)  # judged at scan time
     header_grades: dict[str, HeaderGrade] = field(default_factory=dict)  # host -> grade judged at scan time
     host_roles: dict[str, str] = field(default_factory=dict)  # first-party host -> pages | frames | requests
+    vendors_by_host: dict[str, tuple[str, str]] = field(default_factory=dict)  # as attributed at scan time
 
     @property
     def is_partial(self) -> bool:
@@ -91,6 +93,7 @@ def load_scan_data(engine: Engine, scan_id: int) -> ScanData:
             tls_outcomes=tls_profile_outcomes(db, scan.id),
             header_grades=header_grades(db, scan.id),
             host_roles=first_party_host_roles(db, scan.id),
+            vendors_by_host=attributed_vendors(db, scan.id),
         )
 
 

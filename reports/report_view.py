@@ -8,6 +8,7 @@ from typing import Any
 from reports.accessibility_view import AccessibilitySection
 from reports.evidence_view import EvidenceNode
 from reports.queries import TallyCounts
+from reports.report_issues import IssuesView
 from reports.security_view import SecurityView
 
 
@@ -154,3 +155,4 @@ class ReportView:
     generated: str
     project_url: str
     security: SecurityView | None = None  # the "Sicherheit" section (reports/security_view.py)
+    issues: IssuesView | None = None  # what to fix first (reports/report_issues.py)

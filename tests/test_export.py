@@ -127,6 +127,16 @@ def test_findings_are_ordered_by_family_check_page_and_fingerprint(engine):
     assert [f["family"] for f in findings].count("privacy") == populated.findings_by_family["privacy"]
 
 
+def test_issues_roll_up_every_finding_once(engine):
+    populated = populate_scan(engine)
+
+    document = export_json(engine, populated.scan_id)
+    fingerprints = [fp for issue in document["issues"] for fp in issue["fingerprints"]]
+    assert sorted(fingerprints) == sorted(f["fingerprint"] for f in document["findings"])
+    lang = next(issue for issue in document["issues"] if issue["checks"] == ["accessibility.document-lang"])
+    assert (lang["kind"], lang["pages"], len(lang["fingerprints"])) == ("template", 3, 3)
+
+
 def test_json_export_is_stable_between_two_runs(engine):
     populated = populate_scan(engine)
 
@@ -145,6 +155,7 @@ def test_json_export_is_stable_between_two_runs(engine):
         "hosts",
         "findings",
         "comparison",
+        "issues",  # since 1.2
     ]
 
 

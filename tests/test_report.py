@@ -69,6 +69,7 @@ def test_german_report_is_one_file_named_after_scan_and_target(engine, tmp_path)
     assert [text_of(h1) for h1 in soup.find_all("h1")] == ["Prüfbericht: Gemeinde Beispielhausen"]
     assert [text_of(h2) for h2 in soup.find_all("h2")] == [
         "Inhaltsverzeichnis",
+        "Was zuerst zu beheben ist",  # the causes of the findings open the report
         "Angaben zum Scan",
         "Abdeckung",
         "Überblick",
@@ -90,7 +91,12 @@ def test_english_report_uses_english_labels_and_messages(engine, tmp_path):
 
     assert path.name == f"govscan-scan-{populated.scan_id}-gemeinde-beispielhausen-en.html"
     assert soup.html["lang"] == "en"
-    assert [text_of(h2) for h2 in soup.find_all("h2")][1:4] == ["About this scan", "Coverage", "Overview"]
+    assert [text_of(h2) for h2 in soup.find_all("h2")][1:5] == [
+        "What to fix first",
+        "About this scan",
+        "Coverage",
+        "Overview",
+    ]
     assert "Findings: Data protection" in text_of(soup)
     text = soup.get_text()
     assert "<html> has no lang attribute." in text
@@ -349,3 +355,21 @@ def test_templates_never_mark_values_as_safe():
     for name, source in sources.items():
         assert not re.search(r"\|\s*safe\b", source), name
         assert "autoescape false" not in source, name
+
+
+def test_the_report_opens_with_the_causes_of_its_findings(engine, tmp_path):
+    populated = populate_scan(engine)
+
+    _, _, soup = render(engine, populated.scan_id, tmp_path)
+
+    first = soup.select_one("main > section")
+    assert first["id"] == "issues"
+    assert text_of(first.select_one("p")).startswith("8 Befunde gehen auf 5 Ursachen zurück")
+    rows = {text_of(row.th): [text_of(cell) for cell in row.select("td")] for row in first.select("tbody tr")}
+    # the missing lang on three pages is one issue; the two requests to googleapis.com are one too
+    lang = next(cells for cause, cells in rows.items() if cause.startswith("Hauptsprache der Seite"))
+    assert lang[2:4] == ["3", "3"]
+    assert rows["googleapis.com"][0] == "fremder Host · Datenschutz" and rows["googleapis.com"][2:4] == [
+        "2",
+        "2",
+    ]

@@ -140,6 +140,24 @@ REPORT: dict[str, Any] = {
     "unknown_reason": "ohne Angabe",
     "family_summary": "{fails}, {reviews} aus {checks}.",
     "n_checks": ("{n} Prüfung", "{n} Prüfungen"),
+    "n_issues": ("{n} Ursache", "{n} Ursachen"),
+    "issues_heading": "Was zuerst zu beheben ist",
+    "issues_intro": "{findings} gehen auf {issues} zurück: Befunde derselben Ursache (derselbe Dienst "
+    "eines Dritten, dieselbe Eigenschaft eines Hosts, dasselbe Element der Seitenvorlage) verschwinden "
+    "mit einer Korrektur. Die wichtigsten zuerst: Mängel vor Prüfpunkten, nach Schweregrad und Reichweite.",
+    "issues_more": "… und {more} mit geringerer Dringlichkeit (alle Befunde in den Abschnitten unten).",
+    "issues_caption": "Ursachen der Befunde, die wichtigsten zuerst",
+    "cause": "Ursache",
+    "cause_kind": "Art",
+    "cause_kinds": {
+        "service": "Dienst eines Dritten",
+        "origin": "fremder Host",
+        "host-fact": "Eigenschaft eines Hosts",
+        "template": "Seitenelement oder Vorlage",
+    },
+    "issue_checks": "Prüfungen",
+    "issue_findings": "Befunde",
+    "issue_pages": "Seiten",
     "severity_caption": "{family}: Befunde nach Schweregrad",
     "severity": "Schweregrad",
     "severities": {

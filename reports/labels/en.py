@@ -145,6 +145,24 @@ REPORT: dict[str, Any] = {
     "n_checks": ("{n} check", "{n} checks"),
     "severity_caption": "{family}: findings by severity",
     "severity": "Severity",
+    "n_issues": ("{n} issue", "{n} issues"),
+    "issues_heading": "What to fix first",
+    "issues_intro": "{findings} come down to {issues}: findings of one cause (the same third-party "
+    "service, the same property of a host, the same element of the page template) go away with one "
+    "fix. The most important first: defects before reviews, by severity and reach.",
+    "issues_more": "… and {more} of lower urgency (every finding is in the sections below).",
+    "issues_caption": "Causes of the findings, the most important first",
+    "cause": "Cause",
+    "cause_kind": "Kind",
+    "cause_kinds": {
+        "service": "third-party service",
+        "origin": "third-party host",
+        "host-fact": "property of a host",
+        "template": "page element or template",
+    },
+    "issue_checks": "Checks",
+    "issue_findings": "Findings",
+    "issue_pages": "Pages",
     "severities": {
         "critical": "critical",
         "serious": "serious",

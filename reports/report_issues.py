@@ -1,0 +1,76 @@
+"""The scan report's first section: what to fix first, as root causes (``reports.root_causes``).
+
+Every finding stays in its family's section; this section counts them by cause, so a pixel on
+every page reads as one issue with its reach, not as a hundred rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reports.labels import Texts
+from reports.queries import ScanData
+from reports.root_causes import Issue, root_causes
+from scanner.findings.registry import CheckRegistry
+
+SHOWN = 15  # issues listed; the rest are counted
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    key: str
+    cause: str
+    kind: str
+    families: str
+    checks: str
+    findings: int
+    pages: int
+    severity: str
+    result: str
+
+
+@dataclass(frozen=True)
+class IssuesView:
+    intro: str
+    rows: list[IssueRow]
+    more: str | None  # "… and N more issues" when not all are listed
+
+
+def build_issues_view(data: ScanData, registry: CheckRegistry, texts: Texts) -> IssuesView:
+    issues = root_causes(data.findings, data.vendors_by_host)
+    intro = texts["issues_intro"].format(
+        findings=texts.plural("n_findings", len(data.findings)),
+        issues=texts.plural("n_issues", len(issues)),
+    )
+    rows = [_row(issue, registry, texts) for issue in issues[:SHOWN]]
+    hidden = len(issues) - len(rows)
+    more = texts["issues_more"].format(more=texts.plural("n_issues", hidden)) if hidden > 0 else None
+    return IssuesView(intro, rows, more)
+
+
+def _cause_text(issue: Issue, registry: CheckRegistry, texts: Texts) -> str:
+    """A template cause is named by what is wrong there (the check's title), then where."""
+    cause = issue.cause
+    if cause.kind != "template":
+        return cause.label
+    if cause.value in registry:  # a page-level fault several checks saw: named by the linking check
+        return registry.get(cause.value).doc.title.get(texts.language)
+    check = issue.findings[0].check_id
+    if check not in registry:  # a check this version no longer knows
+        return cause.label
+    title = registry.get(check).doc.title.get(texts.language)
+    return f"{title}: {cause.label}" if cause.label and cause.label != check else title
+
+
+def _row(issue: Issue, registry: CheckRegistry, texts: Texts) -> IssueRow:
+    return IssueRow(
+        key=issue.key,
+        cause=_cause_text(issue, registry, texts),
+        kind=texts["cause_kinds"][issue.cause.kind],
+        families=", ".join(texts["families"].get(family, family) for family in issue.families),
+        checks=", ".join(issue.checks),
+        findings=len(issue.findings),
+        pages=len(issue.pages),
+        severity=texts["severities"].get(issue.worst_severity, issue.worst_severity),
+        result=texts["results"].get(issue.result, issue.result),
+    )
