@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from checks.privacy.classify import EVERY_SCENARIO
+from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture, RequestRecord, Scenario
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import (
@@ -96,9 +97,16 @@ def third_party_request(capture: PageCapture, context: CheckContext) -> Iterator
                 "registrable_domain": registrable_domain(host),
                 "request_count": len(requests),
                 "resource_types": types,
+                # the services behind the host (a host may serve a pixel and a plugin)
+                "services": _services(requests),
                 "requests": [_request_evidence(request) for request in requests[:MAX_REQUESTS_IN_EVIDENCE]],
             },
         )
+
+
+def _services(requests: list[RequestRecord]) -> list[dict[str, object]]:
+    found = {vendor.id: vendor for r in requests if (vendor := vendor_registry().lookup_url(r.url))}
+    return [found[key].summary() for key in sorted(found)]
 
 
 def _request_evidence(request: RequestRecord) -> dict[str, object]:
