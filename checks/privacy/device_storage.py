@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.privacy.classify import (
-    EVERY_SCENARIO,
+    JAR_SCENARIOS,
     ONE_DAY,
     cookie_lifetime,
     cookie_setters,
@@ -42,7 +42,7 @@ def _script_vendor(url: str | None) -> dict | None:
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
-    scenarios=EVERY_SCENARIO,
+    scenarios=JAR_SCENARIOS,
     references=REFERENCES,
     doc=CheckDoc(
         title=Text(de="Kennungs-Cookies vor der Einwilligung", en="Identifier cookies before consent"),
@@ -53,13 +53,13 @@ def _script_vendor(url: str | None) -> dict | None:
             "mindestens einen Tag lebt. Die Evidenz nennt, wer es gesetzt hat: die Antwort (Set-Cookie) "
             "oder das Skript (document.cookie mit Aufrufstapel), auch wenn ein fremdes Skript ein Cookie "
             "auf der eigenen Domain setzt (z. B. _ga). "
-            "Läuft auch nach „Ablehnen“ (gleiche Schwere) und nach „Akzeptieren“ (info: mit Einwilligung).",
+            "Läuft auch nach „Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit a cookie is set that looks like an identifier (value of 10+ characters "
             "with high entropy; numbers and random-looking runs count by their form, not their digits, so "
             "the verdict is the same on every visit) and lives at least a day. The evidence names its "
             "setter: the response (Set-Cookie) or the script (document.cookie with stack), also when a "
             "third-party script sets a first-party cookie (e.g. _ga). "
-            "Also run after 'reject' (same severity) and after 'accept' (info: with consent).",
+            "Also run after 'accept' (info: with consent).",
         ),
         why=Text(
             de="Das Speichern von Informationen auf dem Endgerät braucht eine Einwilligung, wenn es nicht "
@@ -120,7 +120,7 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
-    scenarios=EVERY_SCENARIO,
+    scenarios=JAR_SCENARIOS,
     references=REFERENCES,
     doc=CheckDoc(
         title=Text(
@@ -131,10 +131,10 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
             de="Beim ersten Aufruf legt ein Skript im localStorage oder sessionStorage (jedes "
             "Frame-Ursprungs) "
             "einen Wert ab, der wie eine Kennung aussieht; die Evidenz nennt das schreibende Skript."
-            " Läuft auch nach „Ablehnen“ (gleiche Schwere) und nach „Akzeptieren“ (info: mit Einwilligung).",
+            " Läuft auch nach „Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit a script stores a value that looks like an identifier in localStorage or "
             "sessionStorage (of any frame origin); the evidence names the writing script."
-            " Also run after 'reject' (same severity) and after 'accept' (info: with consent).",
+            " Also run after 'accept' (info: with consent).",
         ),
         why=Text(
             de="TDDDG §25 gilt für jede Speicherung auf dem Endgerät, nicht nur für Cookies.",
