@@ -188,7 +188,8 @@ class Check:
     # was tested; a collector's failure is reported by a check of its own.
     requires: Callable[[PageCapture], bool] | None = None
     # page checks: the severity of a finding in a consent scenario, where it differs from ``severity``
-    scenario_severities: Mapping[Scenario, Severity] = field(default_factory=dict)
+    # (pairs, not a dict: a Check stays hashable)
+    scenario_severities: tuple[tuple[Scenario, Severity], ...] = ()
 
     def severity_in(self, scenario: Scenario) -> Severity:
         """The default severity of this check's findings in ``scenario``.
@@ -197,8 +198,9 @@ class Check:
         finding is ``info`` unless the check declares otherwise (session recording on a public
         body's site stays a concern with consent).
         """
-        if scenario in self.scenario_severities:
-            return self.scenario_severities[scenario]
+        declared = dict(self.scenario_severities)
+        if scenario in declared:
+            return declared[scenario]
         return Severity.INFO if scenario == Scenario.ACCEPTED else self.severity
 
     def run_on_page(self, capture: PageCapture, context: CheckContext) -> Iterator[CheckItem]:
@@ -286,7 +288,7 @@ def check(
             page_kinds=frozenset(page_kinds),
             probe=probe,
             requires=requires,
-            scenario_severities=dict(scenario_severities or {}),
+            scenario_severities=tuple((scenario_severities or {}).items()),
         )
         registry.add(declared)
         return function
