@@ -1,6 +1,11 @@
 """The report's section for data protection officers: every third-party vendor with its evidence.
 
-Per vendor: company, headquarters country, EU/EEA, DPF status, category, pages, the scenarios in
+A vendor is a company; its services are named in its row with their kind (Meta Platforms: the
+Meta pixel, a tracker, and Facebook's social plugins, an embed), so one company is one row however
+many of its services a page uses. The before/after comparison stays per service: consent gates
+services, not companies.
+
+Per vendor: services, headquarters country, EU/EEA, DPF status, category, pages, the scenarios in
 which it appeared, the cookies and storage it caused, when govscan first saw it for this target,
 and an example request (query values hashed) with its initiator. Above it, the consent banner as
 answered in the "rejected" visit (with its screenshot) and a before / after-reject / after-accept
@@ -14,6 +19,7 @@ today's registry.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,7 +32,7 @@ from checks.privacy.attribution import (
     storage_source,
     storage_writer_scripts,
 )
-from checks.privacy.vendors import CATEGORIES, VendorRegistry, vendor_registry
+from checks.privacy.vendors import CATEGORIES, KINDS, VendorRegistry, default_kind, vendor_registry
 from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import Scenario
 from scanner.evidence.consent import consent_of
@@ -62,6 +68,7 @@ LABELS = {
         "columns": {
             "vendor": "Anbieter",
             "company": "Unternehmen",
+            "services": "Dienste (Art)",
             "country": "Sitzland",
             "dpf": "EU-US DPF",
             "category": "Kategorie",
@@ -111,6 +118,7 @@ LABELS = {
         "columns": {
             "vendor": "Vendor",
             "company": "Company",
+            "services": "Services (kind)",
             "country": "Country",
             "dpf": "EU–US DPF",
             "category": "Category",
@@ -158,6 +166,7 @@ class VendorRow:
     first_seen: str = ""
     example: str = ""
     scenario_text: str = ""
+    services: list[str] = field(default_factory=list)  # "Meta-Pixel (tracker/pixel)", in name order
 
 
 @dataclass(frozen=True)
@@ -216,10 +225,8 @@ def build_dpo_view(engine: Engine, scan_id: int, language: str = "de") -> DpoVie
     compared = sorted(url for url in by_url if all((url, s.value) in rendered for s in SCENARIOS))
     comparison = _compare(rows, by_url, compared, texts)
     for row in rows.values():
-        row.scenario_text = ", ".join(
-            texts["scenario"][s.value] for s in SCENARIOS if s.value in row.scenarios
-        )
-    vendors = sorted(rows.values(), key=lambda row: (-len(row.pages), row.name))
+        row.scenario_text = _scenario_text(row.scenarios, texts)
+    vendors = sorted(_by_company(rows.values(), texts), key=lambda row: (-len(row.pages), row.name))
     return DpoView(
         labels=texts,
         intro=texts["intro"].format(registry=_registry_version(scan, registry)),
@@ -251,6 +258,42 @@ def _compare(
     return result
 
 
+def _scenario_text(scenarios: set[str], texts: dict) -> str:
+    return ", ".join(texts["scenario"][s.value] for s in SCENARIOS if s.value in scenarios)
+
+
+def _by_company(services: Iterable[VendorRow], texts: dict) -> list[VendorRow]:
+    """One row per company, naming its services; hosts the registry did not know keep their own row."""
+    companies: dict[str, list[VendorRow]] = defaultdict(list)
+    for row in services:
+        companies[row.company if row.services else row.key].append(row)
+    merged = []
+    for company, members in companies.items():
+        members.sort(key=lambda row: row.name)
+        if not members[0].services:  # unknown to the registry
+            merged.extend(members)
+            continue
+        first = members[0]
+        merged.append(
+            VendorRow(
+                key=company,
+                name=company,
+                company=company,
+                country=first.country,
+                dpf=first.dpf,
+                category=", ".join(dict.fromkeys(row.category for row in members)),
+                pages=set().union(*(row.pages for row in members)),
+                scenarios=set().union(*(row.scenarios for row in members)),
+                caused=set().union(*(row.caused for row in members)),
+                first_seen=min((row.first_seen for row in members if row.first_seen), default=""),
+                example=first.example,
+                scenario_text=_scenario_text(set().union(*(row.scenarios for row in members)), texts),
+                services=[service for row in members for service in row.services],
+            )
+        )
+    return merged
+
+
 def _registry_version(scan: Scan, registry: VendorRegistry) -> str:
     """The registry version the scan recorded (engine_versions); today's for scans without one."""
     recorded = (scan.engine_versions or {}).get("vendor_registry") or {}
@@ -266,14 +309,19 @@ def _vendor_row(vendor: dict[str, Any] | None, host: str, texts: dict) -> Vendor
     if vendor is None:
         return VendorRow(host, host, texts["unknown_vendor"], "?", texts["unknown"], texts["unknown"])
     region = texts["eea"] if vendor["eea"] else texts["third_country"]
+    english = texts is not LABELS["de"]
     names = CATEGORIES.get(vendor["category"], (vendor["category"],) * 2)
+    # records stored before services had kinds: the kind follows from the stored category
+    kind = vendor.get("kind") or default_kind(vendor["category"])
+    kind_name = KINDS.get(kind, (kind, kind))[1 if english else 0]
     return VendorRow(
         key=vendor["id"],
         name=vendor["name"],
         company=vendor["company"],
         country=f"{vendor['country']} ({region})",
         dpf=f"{texts['dpf'].get(vendor['dpf'], vendor['dpf'])} ({vendor['dpf_checked']})",
-        category=names[0 if texts is LABELS["de"] else 1],
+        category=names[1 if english else 0],
+        services=[f"{vendor['name']} ({kind_name})"],
     )
 
 

@@ -291,9 +291,15 @@ def test_demo_report_has_the_dpo_section(demo: dict) -> None:
     assert comparison["Google Analytics"] == ["ja", "nein", "ja"]  # respected
     assert comparison["Google Tag Manager"] == ["ja", "ja", "ja"]  # ignored
     vendors = {row.th.get_text(): row for row in section.find(id="dpo-vendors").find("tbody").find_all("tr")}
-    tag_manager = [cell.get_text() for cell in vendors["Google Tag Manager"].find_all("td")]
-    assert tag_manager[0] == "Google LLC" and tag_manager[1] == "US (Drittland)"
-    assert "Cookie _ga (.landkreis-beispielhausen.de)" in tag_manager[6]
+    google = [cell.get_text() for cell in vendors["Google LLC"].find_all("td")]  # one company, one row
+    assert google[0].split("; ") == [
+        "Google Analytics (Tracker/Pixel)",
+        "Google Fonts (Funktional)",
+        "Google Tag Manager (Tracker/Pixel)",
+        "YouTube (Einbettung)",
+    ]
+    assert google[1] == "US (Drittland)"
+    assert "Cookie _ga (.landkreis-beispielhausen.de)" in google[6]
 
 
 def test_a_second_scan_of_the_unchanged_demo_changes_nothing(demo: dict, tmp_path: Path) -> None:

@@ -3,7 +3,10 @@
 The vendor registry changes between releases (a company moves, joins the Data Privacy Framework,
 a domain is added). A report of an old scan must show what was known when it was scanned, so the
 store keeps, next to each third-party request and each cookie and storage entry, the vendor the
-registry named then (``Vendor.summary()``: name, company, country, DPF status, category). The
+registry named then (``Vendor.summary()``: the service's id and name, its company (the vendor),
+country, DPF status, category and, since registry 2026-12-03, the service's kind: embed, tracker
+or functional). Records stored before that lack "kind"; readers derive it from the stored
+category (``vendors.default_kind``), so old scans keep rendering. The
 data-protection section reads these records and computes them from today's registry only for
 scans stored before attribution was recorded (their column is NULL).
 

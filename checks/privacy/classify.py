@@ -10,11 +10,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from checks.privacy.vendors import Vendor, vendor_registry
-from scanner.evidence import CookieRecord, PageCapture, RequestRecord
+from scanner.evidence import CookieRecord, PageCapture, RequestRecord, Scenario
 from scanner.evidence.privacy import PrivacyEvidence
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import CheckContext
 
+# The privacy page checks that judge what a visit processed run in every consent scenario: after
+# "reject" it is as unconsented as on the first visit, after "accept" it is on record (``info``
+# unless the check declares otherwise), so exports, diffs and --fail-on see it too.
+EVERY_SCENARIO = (Scenario.FIRST_VISIT, Scenario.REJECTED, Scenario.ACCEPTED)
+# Checks of the cookie jar and of the privacy collector's visit log leave out "reject": the consent
+# collector answers the banner on a first load in the same context, so that capture still holds
+# what the load wrote before the answer (the demo's _ga) and cannot yet tell it from later writes.
+# After "accept" such carry-over is harmless: the finding is on record as info.
+JAR_SCENARIOS = (Scenario.FIRST_VISIT, Scenario.ACCEPTED)
 MIN_IDENTIFIER_LENGTH = 10
 MIN_IDENTIFIER_ENTROPY = 3.0  # bits per character; "necessary" or "de" stay below, client ids above
 ONE_DAY = 86400.0

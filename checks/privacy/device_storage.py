@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.privacy.classify import (
+    JAR_SCENARIOS,
     ONE_DAY,
     cookie_lifetime,
     cookie_setters,
@@ -41,6 +42,7 @@ def _script_vendor(url: str | None) -> dict | None:
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
+    scenarios=JAR_SCENARIOS,
     references=REFERENCES,
     doc=CheckDoc(
         title=Text(de="Kennungs-Cookies vor der Einwilligung", en="Identifier cookies before consent"),
@@ -50,12 +52,14 @@ def _script_vendor(url: str | None) -> dict | None:
             "Form, nicht nach ihren Ziffern, damit das Urteil bei jedem Besuch gleich ausfällt) und "
             "mindestens einen Tag lebt. Die Evidenz nennt, wer es gesetzt hat: die Antwort (Set-Cookie) "
             "oder das Skript (document.cookie mit Aufrufstapel), auch wenn ein fremdes Skript ein Cookie "
-            "auf der eigenen Domain setzt (z. B. _ga).",
+            "auf der eigenen Domain setzt (z. B. _ga). "
+            "Läuft auch nach „Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit a cookie is set that looks like an identifier (value of 10+ characters "
             "with high entropy; numbers and random-looking runs count by their form, not their digits, so "
             "the verdict is the same on every visit) and lives at least a day. The evidence names its "
             "setter: the response (Set-Cookie) or the script (document.cookie with stack), also when a "
-            "third-party script sets a first-party cookie (e.g. _ga).",
+            "third-party script sets a first-party cookie (e.g. _ga). "
+            "Also run after 'accept' (info: with consent).",
         ),
         why=Text(
             de="Das Speichern von Informationen auf dem Endgerät braucht eine Einwilligung, wenn es nicht "
@@ -116,6 +120,7 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
+    scenarios=JAR_SCENARIOS,
     references=REFERENCES,
     doc=CheckDoc(
         title=Text(
@@ -125,9 +130,11 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
         what=Text(
             de="Beim ersten Aufruf legt ein Skript im localStorage oder sessionStorage (jedes "
             "Frame-Ursprungs) "
-            "einen Wert ab, der wie eine Kennung aussieht; die Evidenz nennt das schreibende Skript.",
+            "einen Wert ab, der wie eine Kennung aussieht; die Evidenz nennt das schreibende Skript."
+            " Läuft auch nach „Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit a script stores a value that looks like an identifier in localStorage or "
-            "sessionStorage (of any frame origin); the evidence names the writing script.",
+            "sessionStorage (of any frame origin); the evidence names the writing script."
+            " Also run after 'accept' (info: with consent).",
         ),
         why=Text(
             de="TDDDG §25 gilt für jede Speicherung auf dem Endgerät, nicht nur für Cookies.",

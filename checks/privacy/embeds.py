@@ -1,11 +1,17 @@
-"""Third-party content on the first visit: remote fonts, public CDNs, embeds without a placeholder."""
+"""Third-party content: remote fonts, public CDNs, embeds without a placeholder.
+
+They run in every consent scenario: after "reject" the content is as unconsented as on the first
+visit (same severity); after "accept" it is recorded as ``info`` (the registry's default).
+An embed is a service of kind ``embed`` (video, maps, social widgets): a tracking pixel of the same
+company is a tracker (``checks/privacy/trackers.py``), because a placeholder cannot fix a pixel.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.privacy.classify import requests_evidence, third_party_by_vendor
-from scanner.evidence import PageCapture
+from checks.privacy.classify import EVERY_SCENARIO, requests_evidence, third_party_by_vendor
+from scanner.evidence import PageCapture, Scenario
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import (
     CheckContext,
@@ -20,7 +26,9 @@ from scanner.findings.registry import (
     check,
 )
 
-EMBED_CATEGORIES = {"video", "audio", "maps", "social", "captcha"}
+# reCAPTCHA is functional, not an embed, but its widget is a visible third-party frame that a
+# placeholder (or a CAPTCHA without third parties) can replace: it keeps its embed finding.
+PLACEHOLDER_CATEGORIES = {"captcha"}
 EMBED_KINDS = {
     "video": ("Video", "video"),
     "audio": ("Audio", "audio"),
@@ -57,11 +65,20 @@ def _by_category(capture: PageCapture, context: CheckContext, categories: set[st
             yield group
 
 
+def _embeds(capture: PageCapture, context: CheckContext):
+    """Embed services (by kind, not by company) and the CAPTCHA widgets."""
+    for group in third_party_by_vendor(capture, context):
+        vendor = group.vendor
+        if vendor and (vendor.is_embed or vendor.category in PLACEHOLDER_CATEGORIES):
+            yield group
+
+
 @check(
     id="privacy.remote-font",
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,
+    scenarios=EVERY_SCENARIO,
     references=References(law=("DSGVO Art. 6 Abs. 1", "DSGVO Art. 44", "LG München I, 3 O 17493/20")),
     doc=CheckDoc(
         title=Text(de="Schriften von fremden Servern", en="Fonts from third-party servers"),
@@ -96,6 +113,7 @@ def remote_font(capture: PageCapture, context: CheckContext) -> Iterator[Finding
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.MINOR,
+    scenarios=EVERY_SCENARIO,
     references=References(law=("DSGVO Art. 6 Abs. 1", "DSGVO Art. 44")),
     doc=CheckDoc(
         title=Text(de="Skripte aus öffentlichen CDNs", en="Scripts from public CDNs"),
@@ -128,8 +146,8 @@ def _files_from(capture: PageCapture, context: CheckContext, category: str, mess
         yield Finding(
             result=Result.FAIL,
             message=Text(
-                de=message.de.format(vendor=group.vendor.name, count=count),
-                en=message.en.format(vendor=group.vendor.name, count=count),
+                de=message.de.format(vendor=group.vendor.label, count=count),
+                en=message.en.format(vendor=group.vendor.label, count=count),
             ),
             subject=group.vendor.id,
             evidence={
@@ -144,6 +162,7 @@ def _files_from(capture: PageCapture, context: CheckContext, category: str, mess
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
+    scenarios=EVERY_SCENARIO,
     references=References(
         law=("TDDDG §25 Abs. 1", "DSGVO Art. 6 Abs. 1", "DSGVO Art. 44", "EuGH C-40/17 (Fashion ID)")
     ),
@@ -155,11 +174,17 @@ def _files_from(capture: PageCapture, context: CheckContext, category: str, mess
             "Aufruf geladen, ohne dass Besuchende auf einen Platzhalter geklickt haben. "
             "youtube-nocookie.com wird "
             "als „prüfen“ gemeldet: es setzt erst beim Abspielen Cookies, überträgt aber die IP-Adresse "
-            "sofort.",
+            "sofort. Es zählen nur Dienste, die Besuchende sehen (Art „Einbettung“ im Anbieterregister): "
+            "ein Tracking-Pixel desselben Unternehmens (Meta-Pixel neben dem Facebook-Seiten-Plugin) meldet "
+            "privacy.tracker-before-consent. Läuft auch nach „Ablehnen“ (gleiche Schwere) und nach "
+            "„Akzeptieren“ (info).",
             en="YouTube, Vimeo, maps (Google Maps, ...), social plugins or reCAPTCHA load on the first visit "
             "before visitors clicked a placeholder. youtube-nocookie.com is reported as 'review': it sets "
             "cookies "
-            "only on playback but sends the IP address at once.",
+            "only on playback but sends the IP address at once. Only services a visitor sees count (kind "
+            "'embed' in the vendor registry): a tracking pixel of the same company (Meta pixel beside "
+            "Facebook's page plugin) is reported by privacy.tracker-before-consent. Also run after 'reject' "
+            "(same severity) and after 'accept' (info).",
         ),
         why=Text(
             de="Der Anbieter erhält IP-Adresse und besuchte Seite und kann Cookies setzen (TDDDG §25); der "
@@ -178,17 +203,18 @@ def _files_from(capture: PageCapture, context: CheckContext, category: str, mess
     ),
 )
 def embed_without_consent(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
-    for group in _by_category(capture, context, EMBED_CATEGORIES):
+    for group in _embeds(capture, context):
         vendor = group.vendor
         privacy_enhanced = all(request.host.endswith(PRIVACY_ENHANCED_HOSTS) for request in group.requests)
         kind_de, kind_en = EMBED_KINDS[vendor.category]
         message = EMBED_MESSAGES[privacy_enhanced]
         yield Finding(
             result=Result.REVIEW if privacy_enhanced else Result.FAIL,
-            severity=Severity.MINOR if privacy_enhanced else None,
+            # after "accept" the scenario's severity (info) applies to either mode
+            severity=Severity.MINOR if privacy_enhanced and capture.scenario != Scenario.ACCEPTED else None,
             message=Text(
-                de=message.de.format(kind=kind_de, vendor=vendor.name),
-                en=message.en.format(kind=kind_en, vendor=vendor.name),
+                de=message.de.format(kind=kind_de, vendor=vendor.label),
+                en=message.en.format(kind=kind_en, vendor=vendor.label),
             ),
             subject=vendor.id,
             evidence={

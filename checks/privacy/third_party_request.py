@@ -1,11 +1,17 @@
-"""privacy.third-party-request: hosts outside the first-party set contacted on a first visit."""
+"""privacy.third-party-request: hosts outside the first-party set contacted, in every consent scenario.
+
+After "reject" a request is as unconsented as on the first visit; after "accept" it is on record
+(``info``), so the recipients the visitor agreed to appear in exports and diffs too.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 
-from scanner.evidence import PageCapture, RequestRecord
+from checks.privacy.classify import EVERY_SCENARIO
+from checks.privacy.vendors import vendor_registry
+from scanner.evidence import PageCapture, RequestRecord, Scenario
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import (
     CheckContext,
@@ -29,6 +35,7 @@ MAX_REQUESTS_IN_EVIDENCE = 20
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,
+    scenarios=EVERY_SCENARIO,
     references=References(law=("TDDDG §25", "DSGVO Art. 6 Abs. 1", "DSGVO Art. 44")),
     doc=CheckDoc(
         title=Text(
@@ -39,11 +46,13 @@ MAX_REQUESTS_IN_EVIDENCE = 20
             de="Beim ersten Aufruf der Seite in einem frischen Browser, ohne jede Interaktion (also auch "
             "ohne Antwort auf ein Cookie-Banner), lädt die Seite Inhalte von Hosts, die nicht zur Behörde "
             "gehören (nicht in first_party_hosts). Jeder solche Abruf übermittelt mindestens die "
-            "IP-Adresse, die Adresse der Seite (Referer) und Browsermerkmale an den Dritten.",
+            "IP-Adresse, die Adresse der Seite (Referer) und Browsermerkmale an den Dritten. Läuft auch "
+            "nach „Ablehnen“ (gleiche Schwere) und nach „Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit in a fresh browser, without any interaction (so also without answering a "
             "cookie banner), the page loads content from hosts outside the authority's first-party set. "
             "Every such request sends at least the IP address, the page address (Referer) and browser "
-            "characteristics to the third party.",
+            "characteristics to the third party. Also run after 'reject' (same severity) and after 'accept' "
+            "(info: with consent).",
         ),
         why=Text(
             de="Die Übermittlung personenbezogener Daten (IP-Adresse) an Dritte braucht eine Rechtsgrundlage "
@@ -70,13 +79,17 @@ def third_party_request(capture: PageCapture, context: CheckContext) -> Iterator
     for request in capture.requests:
         if context.first_party.is_third_party_url(request.url):
             by_host[request.host].append(request)
+    accepted = capture.scenario == Scenario.ACCEPTED
     for host, requests in sorted(by_host.items()):
         types = sorted({request.resource_type for request in requests})
+        listed = ", ".join(types)
         yield Finding(
             result=Result.FAIL,
             message=Text(
-                de=f"{len(requests)} Anfrage(n) an {host} ({', '.join(types)}) ohne Einwilligung.",
-                en=f"{len(requests)} request(s) to {host} ({', '.join(types)}) without consent.",
+                de=f"{len(requests)} Anfrage(n) an {host} ({listed}) "
+                + ("nach „Akzeptieren“." if accepted else "ohne Einwilligung."),
+                en=f"{len(requests)} request(s) to {host} ({listed}) "
+                + ("after 'accept'." if accepted else "without consent."),
             ),
             subject=host,
             evidence={
@@ -84,9 +97,16 @@ def third_party_request(capture: PageCapture, context: CheckContext) -> Iterator
                 "registrable_domain": registrable_domain(host),
                 "request_count": len(requests),
                 "resource_types": types,
+                # the services behind the host (a host may serve a pixel and a plugin)
+                "services": _services(requests),
                 "requests": [_request_evidence(request) for request in requests[:MAX_REQUESTS_IN_EVIDENCE]],
             },
         )
+
+
+def _services(requests: list[RequestRecord]) -> list[dict[str, object]]:
+    found = {vendor.id: vendor for r in requests if (vendor := vendor_registry().lookup_url(r.url))}
+    return [found[key].summary() for key in sorted(found)]
 
 
 def _request_evidence(request: RequestRecord) -> dict[str, object]:

@@ -1,4 +1,11 @@
-"""Trackers: before consent, after "reject", session recorders and analytics tags (TDDDG §25)."""
+"""Trackers: before consent, after "reject", session recorders and analytics tags (TDDDG §25).
+
+A tracker is a service of kind ``tracker`` (analytics, advertising, pixels, tag managers, session
+recording), whatever else its company offers: the Meta pixel's loader is a tracker even though it
+comes from the host of Facebook's social plugins. After "accept" the same checks record what the
+visitor agreed to (``info``); session recording stays ``serious`` there: on a public body's site it
+is disproportionate even with consent (data minimisation).
+"""
 
 from __future__ import annotations
 
@@ -65,7 +72,11 @@ def _tracker_finding(
 
 
 def _name(group: VendorRequests) -> str:
-    return group.vendor.name if group.vendor else group.host
+    return group.vendor.label if group.vendor else group.host
+
+
+def _accepted(capture: PageCapture) -> bool:
+    return capture.scenario == Scenario.ACCEPTED
 
 
 @check(
@@ -73,6 +84,7 @@ def _name(group: VendorRequests) -> str:
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
+    scenarios=(Scenario.FIRST_VISIT, Scenario.ACCEPTED),  # after "reject": tracking-after-reject
     references=TDDDG,
     doc=CheckDoc(
         title=Text(de="Tracker und Beacons vor der Einwilligung", en="Trackers and beacons before consent"),
@@ -83,11 +95,14 @@ def _name(group: VendorRequests) -> str:
             "Anbieterregister), "
             "Treffer einer Filterliste (EasyPrivacy, falls geladen) oder Beacons (sendBeacon/ping), auch "
             "beim "
-            "Verlassen der Seite.",
+            "Verlassen der Seite. Tracking-Pixel (Meta-Pixel, ...) werden hier gemeldet, nicht als "
+            "Einbettung. Nach „Akzeptieren“ werden dieselben Tracker als info festgehalten (mit "
+            "Einwilligung).",
             en="On the first visit, without answering a cookie banner, requests go to services that observe "
             "visitors: analytics, advertising, tag managers, session recording (per the vendor registry), "
             "filter-list matches (EasyPrivacy, when downloaded) or beacons (sendBeacon/ping), also on page "
-            "exit.",
+            "exit. Tracking pixels (Meta pixel, ...) are reported here, not as embeds. After 'accept' the "
+            "same trackers are recorded as info (with consent).",
         ),
         why=Text(
             de="Zugriffe auf das Endgerät und Tracking-Pixel brauchen eine Einwilligung, wenn sie nicht "
@@ -102,20 +117,30 @@ def _name(group: VendorRequests) -> str:
         how_to_fix=Text(
             de="Tracking-Skripte erst nach Einwilligung laden (Skript-Blockierung der "
             "Einwilligungsverwaltung) "
-            "oder auf einwilligungsfreie, selbst gehostete Messung ohne Endgerätezugriff umstellen.",
+            "oder auf einwilligungsfreie, selbst gehostete Messung ohne Endgerätezugriff umstellen. Ein "
+            "Pixel lässt sich nicht hinter einen Zwei-Klick-Platzhalter legen: erst nach Einwilligung "
+            "laden oder entfernen.",
             en="Load tracking scripts only after consent (the consent manager's script blocking) or switch "
             "to "
-            "self-hosted measurement without access to the device.",
+            "self-hosted measurement without access to the device. A pixel cannot be put behind a "
+            "two-click placeholder: load it only after consent, or remove it.",
         ),
         example='<script async src="https://www.googletagmanager.com/gtag/js?id=G-XXXX"></script>',
     ),
 )
 def tracker_before_consent(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     for group, reasons in _tracking(capture, context):
-        text = Text(
-            de=f"{_name(group)} wird vor jeder Einwilligung kontaktiert ({len(group.requests)} Anfrage(n)).",
-            en=f"{_name(group)} is contacted before any consent ({len(group.requests)} request(s)).",
-        )
+        count = len(group.requests)
+        if _accepted(capture):
+            text = Text(
+                de=f"{_name(group)} wird nach „Akzeptieren“ kontaktiert ({count} Anfrage(n)).",
+                en=f"{_name(group)} is contacted after 'accept' ({count} request(s)).",
+            )
+        else:
+            text = Text(
+                de=f"{_name(group)} wird vor jeder Einwilligung kontaktiert ({count} Anfrage(n)).",
+                en=f"{_name(group)} is contacted before any consent ({count} request(s)).",
+            )
         yield _tracker_finding(capture, group, reasons, Result.FAIL, text)
 
 
@@ -188,17 +213,22 @@ def tracking_after_reject(capture: PageCapture, context: CheckContext) -> Iterat
     scope=Scope.PAGE,
     severity=Severity.CRITICAL,
     references=References(law=("TDDDG §25 Abs. 1", "DSGVO Art. 5 Abs. 1 lit. c", "DSGVO Art. 6 Abs. 1")),
-    scenarios=(Scenario.FIRST_VISIT, Scenario.REJECTED),
+    scenarios=(Scenario.FIRST_VISIT, Scenario.REJECTED, Scenario.ACCEPTED),
+    # with consent still disproportionate on a public body's site (GDPR Art. 5(1)(c))
+    scenario_severities={Scenario.ACCEPTED: Severity.SERIOUS},
     doc=CheckDoc(
         title=Text(de="Sitzungsaufzeichnung", en="Session recording"),
         what=Text(
             de="Ein Dienst zur Sitzungsaufzeichnung (Hotjar, Microsoft Clarity, Mouseflow, Yandex "
             "Webvisor, ...) "
             "wird beim ersten Aufruf oder nach „Ablehnen“ geladen. Er zeichnet Mausbewegungen, Klicks und "
-            "Eingaben auf.",
+            "Eingaben auf. Nach „Akzeptieren“ bleibt der Befund (Schwere „serious“): auch mit "
+            "Einwilligung ist die Aufzeichnung auf einer Behördenseite unverhältnismäßig.",
             en="A session-recording service (Hotjar, Microsoft Clarity, Mouseflow, Yandex Webvisor, ...) "
             "loads "
-            "on the first visit or after 'reject'. It records mouse movements, clicks and input.",
+            "on the first visit or after 'reject'. It records mouse movements, clicks and input. After "
+            "'accept' it stays a finding (severity 'serious'): even with consent, recording is "
+            "disproportionate on a public body's site.",
         ),
         why=Text(
             de="Sitzungsaufzeichnung erfasst weit mehr als nötig (Datenminimierung, DSGVO Art. 5 Abs. 1 "
@@ -220,8 +250,8 @@ def session_recording(capture: PageCapture, context: CheckContext) -> Iterator[F
             yield Finding(
                 result=Result.FAIL,
                 message=Text(
-                    de=f"Sitzungsaufzeichnung durch {group.vendor.name} wird geladen.",
-                    en=f"Session recording by {group.vendor.name} is loaded.",
+                    de=f"Sitzungsaufzeichnung durch {group.vendor.label} wird geladen.",
+                    en=f"Session recording by {group.vendor.label} is loaded.",
                 ),
                 subject=group.vendor.id,
                 evidence={
@@ -243,16 +273,19 @@ MATOMO_SCRIPT = re.compile(r"/(?:matomo|piwik)\.(?:js|php)(?:\?|$)")
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
+    scenarios=(Scenario.FIRST_VISIT, Scenario.ACCEPTED),
     references=References(law=("TDDDG §25 Abs. 1", "DSGVO Art. 6 Abs. 1", "DSK OH Digitale Dienste")),
     doc=CheckDoc(
         title=Text(de="Analyse-Tags vor der Einwilligung", en="Analytics tags before consent"),
         what=Text(
             de="Erkennt konkrete Analyse- und Werbe-Tags beim ersten Aufruf und nennt ihre Kennungen: Google "
             "Analytics 4 (G-…), Universal Analytics (UA-…), Google Tag Manager (GTM-…), Meta-Pixel "
-            "(facebook.com/tr?id=…) und selbst gehostetes Matomo (matomo.js/piwik.js oder _pk_-Cookies).",
+            "(facebook.com/tr?id=…) und selbst gehostetes Matomo (matomo.js/piwik.js oder _pk_-Cookies). "
+            "Nach „Akzeptieren“ werden die Tags als info festgehalten: welches Konto die Daten erhält.",
             en="Finds specific analytics and advertising tags on the first visit and names their ids: Google "
             "Analytics 4 (G-…), Universal Analytics (UA-…), Google Tag Manager (GTM-…), Meta pixel "
-            "(facebook.com/tr?id=…) and self-hosted Matomo (matomo.js/piwik.js or _pk_ cookies).",
+            "(facebook.com/tr?id=…) and self-hosted Matomo (matomo.js/piwik.js or _pk_ cookies). After "
+            "'accept' the tags are recorded as info: which account receives the data.",
         ),
         why=Text(
             de="Auch selbst gehostete Reichweitenmessung liest oder schreibt auf dem Endgerät und braucht "
@@ -283,13 +316,18 @@ def analytics_tag(capture: PageCapture, context: CheckContext) -> Iterator[Findi
             found.setdefault("matomo-self-hosted", set()).add(request.host)
     if any(cookie.name.startswith("_pk_") for cookie in capture.cookies):
         found.setdefault("matomo-self-hosted", set()).add("_pk_ cookies")
+    when = (
+        Text(de="nach „Akzeptieren“", en="after 'accept'")
+        if _accepted(capture)
+        else Text(de="vor der Einwilligung", en="before consent")
+    )
     for tag, ids in sorted(found.items()):
         listed = ", ".join(sorted(ids))
         yield Finding(
             result=Result.FAIL,
             message=Text(
-                de=f"Analyse-Tag {tag} vor der Einwilligung: {listed}.",
-                en=f"Analytics tag {tag} before consent: {listed}.",
+                de=f"Analyse-Tag {tag} {when.de}: {listed}.",
+                en=f"Analytics tag {tag} {when.en}: {listed}.",
             ),
             subject=tag,
             evidence={"tag": tag, "ids": sorted(ids)},

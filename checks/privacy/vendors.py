@@ -5,7 +5,19 @@ EU/EEA, its EU–US Data Privacy Framework participation with the date that was 
 category, the domains it serves from and the names under which a Datenschutzerklärung mentions it.
 A host is looked up label by label from the most specific name down to its registrable domain
 (``stats.g.doubleclick.net`` -> ``g.doubleclick.net`` -> ``doubleclick.net``); URL prefixes
-(``www.google.com/recaptcha/``) take precedence, for vendors that share a host with others.
+(``www.google.com/recaptcha/``) take precedence, for vendors that share a host with others; a
+``*`` in a prefix stands for one path segment (``connect.facebook.net/*/fbevents.js``).
+
+An entry is one *service*; the company behind it is the vendor. One company appears as one vendor
+with named services (Meta: the Meta pixel, a tracker, and Facebook's page plugin, an embed). Each
+service has a kind, because the kind, not the company, decides which check and which advice fit:
+
+- ``embed``: content a visitor sees and could choose to load (video, audio, maps, social widgets):
+  a two-click placeholder fixes it;
+- ``tracker``: observes visitors (analytics, advertising, pixels, tag managers, session
+  recording): only consent or removal fixes it;
+- ``functional``: the page works with it (fonts, public CDNs, CAPTCHA, consent managers, chat,
+  forms, ...): hosting it yourself or a processor contract fixes it.
 """
 
 from __future__ import annotations
@@ -52,6 +64,21 @@ CATEGORIES = {
 }
 # Categories whose purpose is to observe visitors: never strictly necessary for a public website.
 TRACKING_CATEGORIES = frozenset({"analytics", "advertising", "session-recording", "tag-manager"})
+EMBED_CATEGORIES = frozenset({"video", "audio", "maps", "social"})
+KINDS = {
+    "embed": ("Einbettung", "embed"),
+    "tracker": ("Tracker/Pixel", "tracker/pixel"),
+    "functional": ("Funktional", "functional"),
+}
+
+
+def default_kind(category: str) -> str:
+    """The kind of a service whose entry names none: from its category."""
+    if category in TRACKING_CATEGORIES:
+        return "tracker"
+    return "embed" if category in EMBED_CATEGORIES else "functional"
+
+
 DPF_VALUES = {"yes", "no", "unknown", "not-applicable"}
 EEA_COUNTRIES = frozenset(
     [
@@ -98,6 +125,7 @@ _FIELDS = {
     "dpf": str,
     "dpf_checked": date,
     "category": str,
+    "kind": str,
     "domains": list,
     "url_prefixes": list,
     "aliases": list,
@@ -122,10 +150,24 @@ class Vendor:
     aliases: tuple[str, ...] = ()  # names to look for in a privacy policy, besides ``name``
     eu_entity: str = ""  # the EU contracting entity of a non-EU group, where there is one
     note: str = ""
+    kind: str = ""  # embed | tracker | functional; empty: from the category
+
+    @property
+    def service_kind(self) -> str:
+        return self.kind or default_kind(self.category)
 
     @property
     def is_tracking(self) -> bool:
-        return self.category in TRACKING_CATEGORIES
+        return self.service_kind == "tracker"
+
+    @property
+    def is_embed(self) -> bool:
+        return self.service_kind == "embed"
+
+    @property
+    def label(self) -> str:
+        """Service and company, as every finding names them: "Meta-Pixel (Meta Platforms, Inc.)"."""
+        return f"{self.name} ({self.company})"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -142,6 +184,7 @@ class Vendor:
             "dpf": self.dpf,
             "dpf_checked": self.dpf_checked.isoformat(),
             "category": self.category,
+            "kind": self.service_kind,  # since registry 2026-12-03; older records lack it
         }
 
 
@@ -156,8 +199,8 @@ class VendorRegistry:
         self.sha256 = sha256
         self._by_host = {domain: vendor for vendor in vendors for domain in vendor.domains}
         self._prefixes = sorted(
-            ((prefix, vendor) for vendor in vendors for prefix in vendor.url_prefixes),
-            key=lambda item: -len(item[0]),
+            ((_prefix_pattern(prefix), vendor) for vendor in vendors for prefix in vendor.url_prefixes),
+            key=lambda item: -len(item[0].pattern),
         )
 
     def __len__(self) -> int:
@@ -183,12 +226,20 @@ class VendorRegistry:
             return None
         location = host + (parts.path or "/")
         for prefix, vendor in self._prefixes:
-            if location.startswith(prefix):
+            if prefix.match(location):
                 return vendor
         return self.lookup_host(host)
 
+    def services_of(self, company: str) -> list[Vendor]:
+        return sorted((v for v in self.vendors.values() if v.company == company), key=lambda v: v.id)
+
     def record(self) -> dict[str, str]:
         return {"version": self.version, "sha256": self.sha256, "vendors": str(len(self))}
+
+
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    """A URL prefix as a pattern anchored at the start; ``*`` is one path segment."""
+    return re.compile("[^/]*".join(re.escape(part) for part in prefix.split("*")))
 
 
 def parse_registry(text: str, source: str) -> VendorRegistry:
@@ -235,6 +286,8 @@ def _entry_problems(raw: dict[str, Any]) -> list[str]:
         problems.append(
             f"field 'category': '{raw['category']}' is not one of {', '.join(sorted(CATEGORIES))}"
         )
+    if "kind" in raw and raw["kind"] not in KINDS:
+        problems.append(f"field 'kind': '{raw['kind']}' is not one of {', '.join(sorted(KINDS))}")
     if not re.fullmatch(r"[A-Z]{2}", raw["country"]):
         problems.append(f"field 'country': '{raw['country']}' is not an ISO 3166-1 alpha-2 code")
     elif raw["eea"] != (raw["country"] in EEA_COUNTRIES):
@@ -269,6 +322,7 @@ def _vendor(raw: dict[str, Any]) -> Vendor:
         aliases=tuple(raw.get("aliases", ())),
         eu_entity=raw.get("eu_entity", ""),
         note=raw.get("note", ""),
+        kind=raw.get("kind", ""),
     )
 
 

@@ -16,8 +16,8 @@ outcome), stored by the scan so that reports only read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -187,6 +187,29 @@ class Check:
     # there, an axe rule ran there). Pages without it are not evaluated, so coverage counts only what
     # was tested; a collector's failure is reported by a check of its own.
     requires: Callable[[PageCapture], bool] | None = None
+    # page checks: the severity of a finding in a consent scenario, where it differs from ``severity``
+    # (pairs, not a dict: a Check stays hashable)
+    scenario_severities: tuple[tuple[Scenario, Severity], ...] = ()
+
+    def severity_in(self, scenario: Scenario) -> Severity:
+        """The default severity of this check's findings in ``scenario``.
+
+        Processing the visitor agreed to is a fact to record, not a defect: after "accept" a
+        finding is ``info`` unless the check declares otherwise (session recording on a public
+        body's site stays a concern with consent).
+        """
+        declared = dict(self.scenario_severities)
+        if scenario in declared:
+            return declared[scenario]
+        return Severity.INFO if scenario == Scenario.ACCEPTED else self.severity
+
+    def run_on_page(self, capture: PageCapture, context: CheckContext) -> Iterator[CheckItem]:
+        """Run a page check; findings without a severity of their own get the scenario's."""
+        default = self.severity_in(capture.scenario)
+        for item in self.run(capture, context):
+            if isinstance(item, Finding) and item.severity is None and default != self.severity:
+                item = replace(item, severity=default)
+            yield item
 
     @property
     def module(self) -> str:
@@ -247,26 +270,27 @@ def check(
     page_kinds: Iterable[PageKind] = (PageKind.HTML,),
     probe: str | None = None,
     requires: Callable[[PageCapture], bool] | None = None,
+    scenario_severities: Mapping[Scenario, Severity] | None = None,
     registry: CheckRegistry = REGISTRY,
 ) -> Callable[[Callable[..., Iterable[CheckItem]]], Callable[..., Iterable[CheckItem]]]:
     """Declare and register a check; decorates the function that implements it."""
 
     def register(function: Callable[..., Iterable[CheckItem]]) -> Callable[..., Iterable[CheckItem]]:
-        registry.add(
-            Check(
-                id=id,
-                family=family,
-                scope=scope,
-                severity=severity,
-                references=references,
-                doc=doc,
-                run=function,
-                scenarios=frozenset(scenarios),
-                page_kinds=frozenset(page_kinds),
-                probe=probe,
-                requires=requires,
-            )
+        declared = Check(
+            id=id,
+            family=family,
+            scope=scope,
+            severity=severity,
+            references=references,
+            doc=doc,
+            run=function,
+            scenarios=frozenset(scenarios),
+            page_kinds=frozenset(page_kinds),
+            probe=probe,
+            requires=requires,
+            scenario_severities=tuple((scenario_severities or {}).items()),
         )
+        registry.add(declared)
         return function
 
     return register

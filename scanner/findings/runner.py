@@ -33,7 +33,7 @@ def run_page_checks(capture: PageCapture, context: CheckContext, registry: Check
     checks = [check for check in registry.of_scope(Scope.PAGE) if check.applies_to(capture)]
     return _run(
         checks,
-        lambda check: check.run(capture, context),
+        lambda check: check.run_on_page(capture, context),
         location,
         page_url=capture.final_url or capture.url,
         scenario=capture.scenario,
