@@ -28,6 +28,7 @@ from reports.accessibility_view import build_accessibility_section
 from reports.dpo import DpoView, build_dpo_view
 from reports.evidence_view import shape_evidence
 from reports.formatting import css_token, format_datetime, format_duration, slug
+from reports.history import ScanHistory, scan_history
 from reports.incomplete import incomplete_report_note, is_incomplete
 from reports.labels import LANGUAGES, Texts
 from reports.queries import (
@@ -87,7 +88,8 @@ def render_scan_report(
     """Write ``out_dir/govscan-scan-<id>-<target-slug>.html`` (``-en.html`` in English); return the path."""
     data = load_scan_data(engine, scan_id)
     dpo = build_dpo_view(engine, scan_id, language)
-    html = render_report_html(data, language, registry=registry, now=now, dpo=dpo)
+    history = scan_history(engine, scan_id)
+    html = render_report_html(data, language, registry=registry, now=now, dpo=dpo, history=history)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / report_file_name(data.scan.id, data.target_name, language)
@@ -102,13 +104,14 @@ def render_report_html(
     registry: CheckRegistry | None = None,
     now: datetime | None = None,
     dpo: DpoView | None = None,
+    history: ScanHistory | None = None,
 ) -> str:
     if language not in LANGUAGES:
         raise ValueError(
             f"report language {language!r} is not available; choose one of {', '.join(LANGUAGES)}"
         )
     registry = registry if registry is not None else load_all_checks()
-    view = build_view(data, registry, language, now or datetime.now(UTC))
+    view = build_view(data, registry, language, now or datetime.now(UTC), history)
     return template_environment().get_template("report.html.j2").render(report=view, L=view.labels, dpo=dpo)
 
 
@@ -134,7 +137,13 @@ def template_environment() -> Environment:
 # --- building the view ---------------------------------------------------------------------------
 
 
-def build_view(data: ScanData, registry: CheckRegistry, language: str, now: datetime) -> ReportView:
+def build_view(
+    data: ScanData,
+    registry: CheckRegistry,
+    language: str,
+    now: datetime,
+    history: ScanHistory | None = None,
+) -> ReportView:
     texts = Texts(language)
     ids = itertools.count(1)
     scan = data.scan
@@ -155,7 +164,7 @@ def build_view(data: ScanData, registry: CheckRegistry, language: str, now: date
         accessibility=build_accessibility_section(data, registry, language),
         generated=texts["generated"].format(version=__version__, time=format_datetime(now)),
         project_url=PROJECT_URL,
-        issues=build_issues_view(data, registry, texts),
+        issues=build_issues_view(data, registry, texts, history),
         security=build_security_view(
             data.hosts,
             scan.config_json.get("crawl", {}).get("tls_profile", DEFAULT_TLS_PROFILE),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reports.history import Change, ScanHistory
 from reports.labels import Texts
 from reports.queries import ScanData
 from reports.root_causes import Issue, root_causes
@@ -34,9 +35,13 @@ class IssuesView:
     intro: str
     rows: list[IssueRow]
     more: str | None  # "… and N more issues" when not all are listed
+    changes: str | None  # what changed since the baseline scan; None when no history was given
+    untested: str  # what the scan could not test
 
 
-def build_issues_view(data: ScanData, registry: CheckRegistry, texts: Texts) -> IssuesView:
+def build_issues_view(
+    data: ScanData, registry: CheckRegistry, texts: Texts, history: ScanHistory | None = None
+) -> IssuesView:
     issues = root_causes(data.findings, data.vendors_by_host)
     intro = texts["issues_intro"].format(
         findings=texts.plural("n_findings", len(data.findings)),
@@ -45,7 +50,28 @@ def build_issues_view(data: ScanData, registry: CheckRegistry, texts: Texts) -> 
     rows = [_row(issue, registry, texts) for issue in issues[:SHOWN]]
     hidden = len(issues) - len(rows)
     more = texts["issues_more"].format(more=texts.plural("n_issues", hidden)) if hidden > 0 else None
-    return IssuesView(intro, rows, more)
+    return IssuesView(intro, rows, more, _changes(history, texts), _untested(data, texts))
+
+
+def _changes(history: ScanHistory | None, texts: Texts) -> str | None:
+    if history is None:
+        return None
+    if history.baseline is None:
+        return texts["summary_first_scan"]
+    return texts["summary_changes"].format(
+        baseline=history.baseline.id,
+        new=texts.number(history.count(Change.NEW)),
+        fixed=texts.number(history.count(Change.FIXED)),
+        not_rechecked=texts.number(history.count(Change.NOT_RECHECKED)),
+    )
+
+
+def _untested(data: ScanData, texts: Texts) -> str:
+    pages = sum(1 for page in data.pages if page.kind == "html" and page.status != "ok")
+    hosts = sum(1 for host in data.hosts if not host.ok)
+    return texts["summary_untested"].format(
+        pages=texts.plural("n_pages", pages), probes=texts.plural("n_host_probes", hosts)
+    )
 
 
 def _cause_text(issue: Issue, registry: CheckRegistry, texts: Texts) -> str:

@@ -147,6 +147,11 @@ REPORT: dict[str, Any] = {
     "mit einer Korrektur. Die wichtigsten zuerst: Mängel vor Prüfpunkten, nach Schweregrad und Reichweite.",
     "issues_more": "… und {more} mit geringerer Dringlichkeit (alle Befunde in den Abschnitten unten).",
     "issues_caption": "Ursachen der Befunde, die wichtigsten zuerst",
+    "summary_first_scan": "Erster abgeschlossener Scan dieses Ziels: noch kein Vergleich.",
+    "summary_changes": "Seit Scan {baseline}: {new} neu, {fixed} behoben, "
+    "{not_rechecked} nicht erneut geprüft.",
+    "summary_untested": "Nicht getestet: {pages}, {probes} (Einzelheiten im Abschnitt Abdeckung).",
+    "n_host_probes": ("{n} hostbezogene Prüfung", "{n} hostbezogene Prüfungen"),
     "cause": "Ursache",
     "cause_kind": "Art",
     "cause_kinds": {

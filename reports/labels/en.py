@@ -152,6 +152,10 @@ REPORT: dict[str, Any] = {
     "fix. The most important first: defects before reviews, by severity and reach.",
     "issues_more": "… and {more} of lower urgency (every finding is in the sections below).",
     "issues_caption": "Causes of the findings, the most important first",
+    "summary_first_scan": "The target's first completed scan: nothing to compare with yet.",
+    "summary_changes": "Since scan {baseline}: {new} new, {fixed} fixed, {not_rechecked} not re-checked.",
+    "summary_untested": "Not tested: {pages}, {probes} (details in the Coverage section).",
+    "n_host_probes": ("{n} host-level probe", "{n} host-level probes"),
     "cause": "Cause",
     "cause_kind": "Kind",
     "cause_kinds": {
