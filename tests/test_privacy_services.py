@@ -128,7 +128,7 @@ async def test_processing_after_accept_becomes_findings_of_the_accepted_scenario
 ) -> None:
     tracker_hosts(local_web)
     site = local_web.site(
-        "www.zustimmung-amt.de",
+        "www.einwilligung-dienste.de",
         {"/": page('<h1>Start</h1><script src="/wahl.js"></script>'), "/wahl.js": CONSENTED_BANNER_JS},
     )
     target = make_target(

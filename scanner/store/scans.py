@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from scanner import __version__
@@ -65,7 +66,7 @@ class TargetRecord(Protocol):
 def upsert_target(session: Session, target: TargetRecord) -> Target:
     row = session.exec(select(Target).where(Target.name == target.name)).first()
     if row is None:
-        row = Target(name=target.name)
+        row = _new_target(session, target.name)
     row.authority_level = target.authority_level
     row.tags = list(target.tags)
     row.schedule = target.schedule
@@ -74,6 +75,18 @@ def upsert_target(session: Session, target: TargetRecord) -> Target:
     session.add(row)
     session.commit()
     return row
+
+
+def _new_target(session: Session, name: str) -> Target:
+    """The target's row, inserted now; when another process inserted it at the same moment, that one."""
+    try:
+        row = Target(name=name)
+        session.add(row)
+        session.commit()
+        return row
+    except IntegrityError:  # the unique name: the other process won the race
+        session.rollback()
+        return session.exec(select(Target).where(Target.name == name)).one()
 
 
 def create_scan(session: Session, target_row: Target, target: TargetRecord) -> Scan:
