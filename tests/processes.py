@@ -25,6 +25,11 @@ def _stat(pid: int) -> tuple[int, str, int] | None:
     return int(fields[1]), fields[0], int(fields[19])
 
 
+def parent_of(pid: int) -> int | None:
+    stat = _stat(pid)
+    return stat[0] if stat is not None else None
+
+
 def _command(pid: int) -> str:
     try:
         return (PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
