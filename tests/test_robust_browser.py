@@ -116,11 +116,14 @@ async def test_pages_that_replace_themselves_cost_one_page_never_the_scan(
 class HostileBrowser(ScanBrowser):
     """A browser with the test's hand in it: when the main frame navigates to a path named here, the
     page's renderer is crashed (CDP ``Page.crash``, what an out-of-memory renderer looks like to the
-    browser), or Chromium is killed with SIGKILL while the slow answer is still on its way."""
+    browser), or Chromium (or its Playwright driver) is killed with SIGKILL while the slow answer is
+    still on its way."""
 
-    def __init__(self, network: NetworkSettings, *, crash: set[str], kills: dict[str, int]) -> None:
+    def __init__(
+        self, network: NetworkSettings, *, crash: set[str], kills: dict[str, int], driver_kills: set[str]
+    ) -> None:
         super().__init__(network)
-        self.crash, self.kills = crash, dict(kills)
+        self.crash, self.kills, self.driver_kills = crash, dict(kills), set(driver_kills)
         self.visits: Counter[str] = Counter()
         self.seen: list[Process] = []  # every browser process alive at a kill
         self._tasks: set[asyncio.Task] = set()
@@ -141,6 +144,10 @@ class HostileBrowser(ScanBrowser):
             self.kills[path] -= 1
             self.seen += launch_processes(self.profile)
             os.kill(main_chromium(self.profile), signal.SIGKILL)
+        elif path in self.driver_kills:
+            self.driver_kills.discard(path)
+            self.seen += launch_processes(self.profile)
+            os.kill(parent_of(main_chromium(self.profile)), signal.SIGKILL)
 
     def _crash_renderer(self, page: Page) -> None:
         task = asyncio.ensure_future(self._send_crash(page))
@@ -157,13 +164,18 @@ class HostileBrowser(ScanBrowser):
 async def test_a_crashed_renderer_and_a_killed_browser_cost_one_page_and_the_scan_goes_on(
     local_web: LocalWeb, network: NetworkSettings, engine
 ) -> None:
-    paths = ("/eins.html", "/absturz.html", "/einmal.html", "/zweimal.html", "/zwei.html")
+    paths = ("/eins.html", "/absturz.html", "/einmal.html", "/zweimal.html", "/treiber.html", "/zwei.html")
     origin = local_web.site(
         "www.absturz-amt.de",
         {"/": page(links(*paths))} | {path: page(f"Inhalt {path}") for path in paths},
         host_toml="delay_ms = 300\n",  # the browser dies while the answer is still on its way
     )
-    browser = HostileBrowser(network, crash={"/absturz.html"}, kills={"/einmal.html": 1, "/zweimal.html": 9})
+    browser = HostileBrowser(
+        network,
+        crash={"/absturz.html"},
+        kills={"/einmal.html": 1, "/zweimal.html": 9},
+        driver_kills={"/treiber.html"},
+    )
     await browser.start()
     try:
         started = time.monotonic()
@@ -182,11 +194,13 @@ async def test_a_crashed_renderer_and_a_killed_browser_cost_one_page_and_the_sca
         "/absturz.html": ("failed", "renderer_crash"),
         "/einmal.html": ("ok", None),  # the browser died once: relaunched, visited again, tested
         "/zweimal.html": ("failed", "renderer_crash"),  # it died twice: not tried a third time
+        "/treiber.html": ("ok", None),  # the driver died: both relaunched, visited again
         "/zwei.html": ("ok", None),
     }
     assert browser.visits["/absturz.html"] == 1  # a crashed renderer is not a reason to come back
     assert browser.visits["/einmal.html"] == 2 and browser.visits["/zweimal.html"] == 2
-    assert browser.launches == 1 + 3
+    assert browser.visits["/treiber.html"] == 2
+    assert browser.launches == 1 + 4
     assert seconds < 3 * FAST.hard_limit
     assert not await wait_until_gone(browser.seen)  # the killed browsers' helpers ended with them
 

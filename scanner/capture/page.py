@@ -273,7 +273,10 @@ async def _read_settled(
     A page that replaces itself (a meta refresh, ``location.reload()``) gets the new document's
     load and another settle, a few times at most; the response headers stay those of the URL's
     own answer, the DOM is the document that stayed. A page that never stays is ``self_navigating``.
+    Each extra round has half the settle cap for load and settle, so all of them together stay
+    within ``settle_cap`` seconds per round and inside the visit's reading allowance.
     """
+    again = replace(settings, settle_cap=settings.settle_cap / 2)
     for attempt in range(1, READ_ATTEMPTS + 1):
         try:
             capture: PageCapture | None = await _read_page(url, scenario, page, response, recorder)
@@ -286,9 +289,9 @@ async def _read_settled(
         if attempt < READ_ATTEMPTS:
             # The new document's load is part of settling: bounded like it, not by the page timeout.
             with contextlib.suppress(PlaywrightError):  # e.g. "navigation interrupted by another one"
-                await page.wait_for_load_state("load", timeout=settings.settle_cap * 1000)
+                await page.wait_for_load_state("load", timeout=again.settle_cap * 1000)
             loaded = navigations.count
-            await wait_until_settled(page, recorder, settings)
+            await wait_until_settled(page, recorder, again)
     detail = f"the page navigated itself while it settled, {READ_ATTEMPTS} times in a row"
     return _failure(url, scenario, FailureClass.SELF_NAVIGATING, detail)
 
