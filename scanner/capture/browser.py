@@ -116,7 +116,8 @@ class ScanBrowser:
         self.network = network
         self.launches = 0  # which launch is current: visits name it when they ask for a relaunch
         self._lock = asyncio.Lock()
-        self._stack: AsyncExitStack | None = None
+        self._stack: AsyncExitStack | None = None  # the driver and the temporary folders
+        self._holder: BrowserContext  # the persistent context that owns the profile
         self.browser: Browser
         self.executable: Path
         self.profile: Path  # the user-data directory: names this launch's processes (--user-data-dir)
@@ -128,7 +129,9 @@ class ScanBrowser:
 
     async def new_context(self) -> BrowserContext:
         """A fresh context per visit: no cookies or storage carried from one page to the next."""
-        return await self.browser.new_context(
+        async with self._lock:  # a relaunch under way: wait for its browser
+            browser = self.browser
+        return await browser.new_context(
             user_agent=self.user_agent,
             locale="de-DE",
             timezone_id="Europe/Berlin",
@@ -154,7 +157,7 @@ class ScanBrowser:
             if launch != self.launches:
                 return
             log.warning("the browser died (launch %d); starting a new one", launch)
-            await self._stop()
+            await self._stop(graceful=False)
             await self._start()
 
     async def start(self) -> None:
@@ -163,23 +166,30 @@ class ScanBrowser:
 
     async def close(self) -> None:
         async with self._lock:
-            await self._stop()
+            await self._stop(graceful=True)
 
     async def _start(self) -> None:
         stack = AsyncExitStack()
         try:
-            self.browser, self.executable, self.profile = await _launch(stack, self.network)
+            self._holder, self.executable, self.profile = await _launch(stack, self.network)
         except BaseException:
             await stack.aclose()
             raise
-        self._stack = stack
+        browser = self._holder.browser
+        assert browser is not None  # Chromium persistent contexts have one
+        self.browser, self._stack = browser, stack
         self.user_agent = scanning_user_agent(self.browser.version)
         self.launches += 1
 
-    async def _stop(self) -> None:
+    async def _stop(self, *, graceful: bool) -> None:
+        """End the browser: closed when it is well, else left to die with its driver, which stops."""
         stack, self._stack = self._stack, None
         if stack is not None:
-            # A dead browser or driver may never answer "close": its processes die with the driver.
+            # A dead browser (or one whose driver died) never answers "close": do not ask it.
+            if graceful and self.browser.is_connected():
+                with contextlib.suppress(PlaywrightError, TimeoutError):
+                    await asyncio.wait_for(self._holder.close(), timeout=STOP_TIMEOUT)
+            # The driver's end ends a Chromium still running (parent-death signal); then the folders go.
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(stack.aclose(), timeout=STOP_TIMEOUT)
 
@@ -209,7 +219,7 @@ async def launch_browser(network: NetworkSettings) -> AsyncIterator[ScanBrowser]
         await browser.close()
 
 
-async def _launch(stack: AsyncExitStack, network: NetworkSettings) -> tuple[Browser, Path, Path]:
+async def _launch(stack: AsyncExitStack, network: NetworkSettings) -> tuple[BrowserContext, Path, Path]:
     """Driver and Chromium, each armed to die with its parent; ``stack`` closes and removes them."""
     home = make_chromium_home(network.ca_bundle) if network.ca_bundle else None
     profile = prepare_profile()
@@ -230,16 +240,7 @@ async def _launch(stack: AsyncExitStack, network: NetworkSettings) -> tuple[Brow
         args=chromium_flags(network),
         env=environment,
     )
-    browser = holder.browser
-    assert browser is not None  # Chromium persistent contexts have one
-    stack.push_async_callback(_close, holder, browser)
-    return browser, executable, profile
-
-
-async def _close(holder: BrowserContext, browser: Browser) -> None:
-    """Close a browser that is still there; asking a dead one would wait for an answer that never comes."""
-    if browser.is_connected():
-        await holder.close()
+    return holder, executable, profile
 
 
 async def _start_driver(wrappers: Path) -> Playwright:

@@ -64,7 +64,7 @@ async def capture_page(
     for attempt in range(1, BROWSER_ATTEMPTS + 1):
         launch = browser.launches
         try:
-            return await _capture_once(browser, url, scenario, settings, collectors)
+            return await _capture_once(browser, launch, url, scenario, settings, collectors)
         except BrowserDied as died:
             log.warning("browser died while visiting %s (attempt %d): %s", url, attempt, died)
             await browser.relaunch(launch)
@@ -74,6 +74,7 @@ async def capture_page(
 
 async def _capture_once(
     browser: ScanBrowser,
+    launch: int,
     url: str,
     scenario: Scenario,
     settings: CaptureSettings,
@@ -102,18 +103,18 @@ async def _capture_once(
             await asyncio.wait({visit, crash}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             crash.cancel()
-        if not visit.done():  # the renderer crashed: what it was doing will never answer
+        if crashed.is_set():  # what the renderer was doing will never answer, or answered in part
             visit.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await visit
             return _failure(url, scenario, FailureClass.RENDERER_CRASH, "the page's renderer crashed")
         capture = visit.result()
         # A navigation that failed because the browser went away is the browser's failure, not the page's.
-        if capture.page_status is PageStatus.FAILED and not await browser.answers():
+        if capture.page_status is PageStatus.FAILED and await _browser_gone(browser, launch):
             raise BrowserDied(capture.failure_detail or "the browser went away")
         return capture
     except TimeoutError:
-        if not await browser.answers():
+        if await _browser_gone(browser, launch):
             raise BrowserDied(f"no answer from the browser within {hard_limit:.0f} s") from None
         detail = f"no answer from the browser within {hard_limit:.0f} s"
         return _failure(url, scenario, FailureClass.TIMEOUT, detail)
@@ -121,12 +122,17 @@ async def _capture_once(
         message = str(error).splitlines()[0][:500] if str(error) else type(error).__name__
         if _CRASHED in message:
             return _failure(url, scenario, FailureClass.RENDERER_CRASH, message)
-        if not await browser.answers():
+        if await _browser_gone(browser, launch):
             raise BrowserDied(message) from error
         return _failure(url, scenario, FailureClass.BROWSER_ERROR, message)
     finally:
         with contextlib.suppress(PlaywrightError, TimeoutError):
             await asyncio.wait_for(context.close(), timeout=CLOSE_TIMEOUT)
+
+
+async def _browser_gone(browser: ScanBrowser, launch: int) -> bool:
+    """Whether the browser this visit ran in is gone: dead, not answering, or already replaced."""
+    return browser.launches != launch or not await browser.answers()
 
 
 async def _visit(
