@@ -227,10 +227,13 @@ async def _launch(stack: AsyncExitStack, network: NetworkSettings) -> tuple[Brow
     for folder in (home, profile, wrappers):
         if folder is not None:
             stack.callback(shutil.rmtree, folder, ignore_errors=True)
-    playwright = await _start_driver(wrappers)
+    armed = orphans.supported(wrappers)
+    if not armed:
+        log.warning("%s cannot hold programs: the browser may outlive govscan if it is killed", wrappers)
+    playwright = await _start_driver(wrappers if armed else None)
     stack.push_async_callback(playwright.stop)
     executable = find_chromium(playwright)
-    run = orphans.chromium_wrapper(wrappers, executable) if orphans.supported() else executable
+    run = orphans.chromium_wrapper(wrappers, executable) if armed else executable
     environment = {**os.environ, "HOME": str(home)} if home else None
     # A persistent context only to own the profile; every visit gets a new context.
     holder = await playwright.chromium.launch_persistent_context(
@@ -243,9 +246,9 @@ async def _launch(stack: AsyncExitStack, network: NetworkSettings) -> tuple[Brow
     return holder, executable, profile
 
 
-async def _start_driver(wrappers: Path) -> Playwright:
-    """Playwright's Node.js driver, started through the parent-death wrapper where Linux offers it."""
-    if not orphans.supported():
+async def _start_driver(wrappers: Path | None) -> Playwright:
+    """Playwright's Node.js driver, started through the parent-death wrapper written into ``wrappers``."""
+    if wrappers is None:
         return await async_playwright().start()
     node, _ = compute_driver_executable()
     previous = os.environ.get(DRIVER_VARIABLE)

@@ -25,8 +25,9 @@ os.execv({program!r}, [{program!r}, *sys.argv[1:]])
 """
 
 
-def supported() -> bool:
-    return sys.platform.startswith("linux")
+def supported(folder: Path) -> bool:
+    """Linux, and ``folder`` may hold programs (a /tmp mounted noexec may not)."""
+    return sys.platform.startswith("linux") and not os.statvfs(folder).f_flag & os.ST_NOEXEC
 
 
 def write_wrapper(folder: Path, name: str, program: Path, death_signal: signal.Signals, parent: int) -> Path:
