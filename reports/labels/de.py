@@ -134,6 +134,8 @@ REPORT: dict[str, Any] = {
         "browser_error": "Browserfehler",
         "network_error": "Netzwerkfehler",
         "host_limit": "Höchstzahl geprüfter Hosts erreicht (max_probed_hosts)",
+        "self_navigating": "Seite lädt sich fortwährend neu",
+        "renderer_crash": "Browser auf der Seite abgestürzt",
         "scan_error": "interner Fehler von govscan",
         "nothing_in_scope": "keine Start-Adresse im Prüfbereich",
     },

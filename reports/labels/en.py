@@ -137,6 +137,8 @@ REPORT: dict[str, Any] = {
         "browser_error": "browser error",
         "network_error": "network error",
         "host_limit": "limit of probed hosts reached (max_probed_hosts)",
+        "self_navigating": "page kept reloading itself",
+        "renderer_crash": "browser crashed on the page",
         "scan_error": "internal govscan error",
         "nothing_in_scope": "no start address in scope",
     },

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
+from playwright._impl._driver import compute_driver_executable
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from scanner import user_agent_suffix
+from scanner.capture import orphans
 from scanner.capture.browser_features import privacy_flags
 from scanner.net.network import NetworkSettings
 from scanner.net.trust import make_chromium_home
@@ -40,6 +45,11 @@ QUIET_BROWSER_FLAGS = (
 )
 
 VIEWPORT = {"width": 1280, "height": 900}
+DRIVER_VARIABLE = "PLAYWRIGHT_NODEJS_PATH"
+ANSWER_TIMEOUT = 5.0  # seconds a live browser takes at most to open a CDP session
+STOP_TIMEOUT = 15.0  # seconds to close a browser (or what is left of it) before giving up on it
+
+log = logging.getLogger(__name__)
 
 
 class ChromiumNotFound(RuntimeError):
@@ -91,13 +101,27 @@ def scanning_user_agent(browser_version: str) -> str:
     )
 
 
-@dataclass
-class ScanBrowser:
-    """A launched Chromium and how contexts for page visits are made."""
+class BrowserDied(RuntimeError):
+    """Chromium or its driver ended (or stopped answering) while a page was being visited."""
 
-    browser: Browser
-    executable: Path
-    user_agent: str
+
+class ScanBrowser:
+    """A launched Chromium and how contexts for page visits are made.
+
+    When Chromium or its driver dies, ``relaunch`` starts a fresh one behind the same object, so a
+    browser shared by tests or a worker's jobs survives it as well as one launched per scan.
+    """
+
+    def __init__(self, network: NetworkSettings) -> None:
+        self.network = network
+        self.launches = 0  # which launch is current: visits name it when they ask for a relaunch
+        self._lock = asyncio.Lock()
+        self._stack: AsyncExitStack | None = None  # the driver and the temporary folders
+        self._holder: BrowserContext  # the persistent context that owns the profile
+        self.browser: Browser
+        self.executable: Path
+        self.profile: Path  # the user-data directory: names this launch's processes (--user-data-dir)
+        self.user_agent: str
 
     @property
     def version(self) -> str:
@@ -105,7 +129,9 @@ class ScanBrowser:
 
     async def new_context(self) -> BrowserContext:
         """A fresh context per visit: no cookies or storage carried from one page to the next."""
-        return await self.browser.new_context(
+        async with self._lock:  # a relaunch under way: wait for its browser
+            browser = self.browser
+        return await browser.new_context(
             user_agent=self.user_agent,
             locale="de-DE",
             timezone_id="Europe/Berlin",
@@ -113,6 +139,59 @@ class ScanBrowser:
             extra_http_headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"},
             accept_downloads=False,
         )
+
+    async def answers(self) -> bool:
+        """Whether Chromium and its driver still answer: one round trip to the browser process."""
+        if not self.browser.is_connected():
+            return False
+        try:
+            session = await asyncio.wait_for(self.browser.new_browser_cdp_session(), timeout=ANSWER_TIMEOUT)
+            await asyncio.wait_for(session.detach(), timeout=ANSWER_TIMEOUT)
+        except (PlaywrightError, TimeoutError):
+            return False
+        return True
+
+    async def relaunch(self, launch: int) -> None:
+        """Replace the browser of launch number ``launch``; a no-op if another visit already did."""
+        async with self._lock:
+            if launch != self.launches:
+                return
+            log.warning("the browser died (launch %d); starting a new one", launch)
+            await self._stop(graceful=False)
+            await self._start()
+
+    async def start(self) -> None:
+        async with self._lock:
+            await self._start()
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._stop(graceful=True)
+
+    async def _start(self) -> None:
+        stack = AsyncExitStack()
+        try:
+            self._holder, self.executable, self.profile = await _launch(stack, self.network)
+        except BaseException:
+            await stack.aclose()
+            raise
+        browser = self._holder.browser
+        assert browser is not None  # Chromium persistent contexts have one
+        self.browser, self._stack = browser, stack
+        self.user_agent = scanning_user_agent(self.browser.version)
+        self.launches += 1
+
+    async def _stop(self, *, graceful: bool) -> None:
+        """End the browser: closed when it is well, else left to die with its driver, which stops."""
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            # A dead browser (or one whose driver died) never answers "close": do not ask it.
+            if graceful and self.browser.is_connected():
+                with contextlib.suppress(PlaywrightError, TimeoutError):
+                    await asyncio.wait_for(self._holder.close(), timeout=STOP_TIMEOUT)
+            # The driver's end ends a Chromium still running (parent-death signal); then the folders go.
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                await asyncio.wait_for(stack.aclose(), timeout=STOP_TIMEOUT)
 
 
 def prepare_profile() -> Path:
@@ -132,27 +211,53 @@ def prepare_profile() -> Path:
 
 @asynccontextmanager
 async def launch_browser(network: NetworkSettings) -> AsyncIterator[ScanBrowser]:
+    browser = ScanBrowser(network)
+    await browser.start()
+    try:
+        yield browser
+    finally:
+        await browser.close()
+
+
+async def _launch(stack: AsyncExitStack, network: NetworkSettings) -> tuple[BrowserContext, Path, Path]:
+    """Driver and Chromium, each armed to die with its parent; ``stack`` closes and removes them."""
     home = make_chromium_home(network.ca_bundle) if network.ca_bundle else None
     profile = prepare_profile()
+    wrappers = Path(tempfile.mkdtemp(prefix="govscan-wrappers-"))
+    for folder in (home, profile, wrappers):
+        if folder is not None:
+            stack.callback(shutil.rmtree, folder, ignore_errors=True)
+    armed = orphans.supported(wrappers)
+    if not armed:
+        log.warning("%s cannot hold programs: the browser may outlive govscan if it is killed", wrappers)
+    playwright = await _start_driver(wrappers if armed else None)
+    stack.push_async_callback(playwright.stop)
+    executable = find_chromium(playwright)
+    run = orphans.chromium_wrapper(wrappers, executable) if armed else executable
+    environment = {**os.environ, "HOME": str(home)} if home else None
+    # A persistent context only to own the profile; every visit gets a new context.
+    holder = await playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(run),
+        headless=True,
+        args=chromium_flags(network),
+        env=environment,
+    )
+    return holder, executable, profile
+
+
+async def _start_driver(wrappers: Path | None) -> Playwright:
+    """Playwright's Node.js driver, started through the parent-death wrapper written into ``wrappers``."""
+    if wrappers is None:
+        return await async_playwright().start()
+    node, _ = compute_driver_executable()
+    previous = os.environ.get(DRIVER_VARIABLE)
+    # Playwright reads the driver's path from the environment when it starts it, and only then.
+    os.environ[DRIVER_VARIABLE] = str(orphans.driver_wrapper(wrappers, Path(node)))
     try:
-        async with async_playwright() as playwright:
-            executable = find_chromium(playwright)
-            environment = {**os.environ, "HOME": str(home)} if home else None
-            # A persistent context only to own the profile; every visit gets a new context.
-            holder = await playwright.chromium.launch_persistent_context(
-                str(profile),
-                executable_path=str(executable),
-                headless=True,
-                args=chromium_flags(network),
-                env=environment,
-            )
-            try:
-                browser = holder.browser
-                assert browser is not None  # Chromium persistent contexts have one
-                yield ScanBrowser(browser, executable, scanning_user_agent(browser.version))
-            finally:
-                await holder.close()
+        return await async_playwright().start()
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
-        if home:
-            shutil.rmtree(home, ignore_errors=True)
+        if previous is None:
+            os.environ.pop(DRIVER_VARIABLE, None)
+        else:
+            os.environ[DRIVER_VARIABLE] = previous

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import BrowserContext, Frame, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from scanner.capture.browser import ScanBrowser
+from scanner.capture.browser import BrowserDied, ScanBrowser
 from scanner.capture.collectors import PageCollector, for_scenario
 from scanner.capture.page_reading import read_cookies, read_html_lang, read_links, read_storage
 from scanner.capture.recorder import NetworkRecorder
@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 CLOSE_TIMEOUT = 10.0
+BROWSER_ATTEMPTS = 2  # a page is visited again once after the browser died during its visit
+READ_ATTEMPTS = 3  # reads of a page that keeps navigating itself before it counts as self_navigating
+_CRASHED = "Target crashed"
+# Playwright's words when a read met a document being replaced by a navigation of the page's own.
+_NAVIGATING = ("page is navigating", "Execution context was destroyed", "most likely because of a navigation")
 
 
 async def capture_page(
@@ -53,32 +58,91 @@ async def capture_page(
 ) -> PageCapture:
     """Visit ``url`` in a fresh context and return what the browser saw.
 
-    Every step has its own timeout, and the whole visit a hard one on top: a renderer that stops
-    answering must cost one page (recorded as a timeout), never the scan.
+    When the browser dies during the visit it is relaunched and the page visited once more; a page
+    during which it dies twice is recorded as ``renderer_crash`` and not tried again.
     """
-    active = for_scenario(collectors, scenario)
-    hard_limit = settings.hard_limit + sum(
-        collector.time_allowance + collector.before_visit_allowance for collector in active
-    )
-    context = await browser.new_context()
-    try:
-        return await asyncio.wait_for(_visit(context, url, scenario, settings, active), timeout=hard_limit)
-    except TimeoutError:
-        detail = f"no answer from the browser within {hard_limit:.0f} s"
-        return _failure(url, scenario, FailureClass.TIMEOUT, detail)
-    finally:
-        with contextlib.suppress(PlaywrightError, TimeoutError):
-            await asyncio.wait_for(context.close(), timeout=CLOSE_TIMEOUT)
+    for attempt in range(1, BROWSER_ATTEMPTS + 1):
+        launch = browser.launches
+        try:
+            return await _capture_once(browser, launch, url, scenario, settings, collectors)
+        except BrowserDied as died:
+            log.warning("browser died while visiting %s (attempt %d): %s", url, attempt, died)
+            await browser.relaunch(launch)
+            detail = f"the browser died during the visit, {attempt} times: {died}"[:500]
+    return _failure(url, scenario, FailureClass.RENDERER_CRASH, detail)
 
 
-async def _visit(
-    context: BrowserContext,
+async def _capture_once(
+    browser: ScanBrowser,
+    launch: int,
     url: str,
     scenario: Scenario,
     settings: CaptureSettings,
     collectors: Sequence[PageCollector],
 ) -> PageCapture:
-    page = await context.new_page()
+    """One visit. Every step has its own timeout, and the whole visit a hard one on top: a renderer
+    that stops answering or crashes must cost one page (recorded as such), never the scan.
+    """
+    active = for_scenario(collectors, scenario)
+    hard_limit = settings.hard_limit + sum(
+        collector.time_allowance + collector.before_visit_allowance for collector in active
+    )
+    try:
+        context = await browser.new_context()
+    except PlaywrightError as error:
+        raise BrowserDied(str(error).splitlines()[0]) from error
+    try:
+        page = await context.new_page()
+        crashed = asyncio.Event()
+        page.on("crash", lambda _page: crashed.set())
+        visit = asyncio.ensure_future(
+            asyncio.wait_for(_visit(context, page, url, scenario, settings, active), timeout=hard_limit)
+        )
+        crash = asyncio.ensure_future(crashed.wait())
+        try:
+            await asyncio.wait({visit, crash}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            crash.cancel()
+        if crashed.is_set():  # what the renderer was doing will never answer, or answered in part
+            visit.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await visit
+            return _failure(url, scenario, FailureClass.RENDERER_CRASH, "the page's renderer crashed")
+        capture = visit.result()
+        # A navigation that failed because the browser went away is the browser's failure, not the page's.
+        if capture.page_status is PageStatus.FAILED and await _browser_gone(browser, launch):
+            raise BrowserDied(capture.failure_detail or "the browser went away")
+        return capture
+    except TimeoutError:
+        if await _browser_gone(browser, launch):
+            raise BrowserDied(f"no answer from the browser within {hard_limit:.0f} s") from None
+        detail = f"no answer from the browser within {hard_limit:.0f} s"
+        return _failure(url, scenario, FailureClass.TIMEOUT, detail)
+    except PlaywrightError as error:
+        message = str(error).splitlines()[0][:500] if str(error) else type(error).__name__
+        if _CRASHED in message:
+            return _failure(url, scenario, FailureClass.RENDERER_CRASH, message)
+        if await _browser_gone(browser, launch):
+            raise BrowserDied(message) from error
+        return _failure(url, scenario, FailureClass.BROWSER_ERROR, message)
+    finally:
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(context.close(), timeout=CLOSE_TIMEOUT)
+
+
+async def _browser_gone(browser: ScanBrowser, launch: int) -> bool:
+    """Whether the browser this visit ran in is gone: dead, not answering, or already replaced."""
+    return browser.launches != launch or not await browser.answers()
+
+
+async def _visit(
+    context: BrowserContext,
+    page: Page,
+    url: str,
+    scenario: Scenario,
+    settings: CaptureSettings,
+    collectors: Sequence[PageCollector],
+) -> PageCapture:
     recorder = NetworkRecorder(context, page)
     await recorder.attach_devtools(context)
     await install_probe(context)
@@ -95,6 +159,7 @@ async def _visit(
             except Exception as error:
                 extras[collector.name] = _collector_error(collector, "before_visit", error)
     recorder.forget()
+    navigations = _Navigations(page)
     try:
         response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
     except (PlaywrightError, PlaywrightTimeout) as error:
@@ -103,9 +168,12 @@ async def _visit(
         return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
     dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
     load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
+    loaded = navigations.count
     stopped_early = await wait_until_settled(page, recorder, settings)
     settled = recorder.elapsed_ms()
-    capture = await _read_page(url, scenario, page, response, recorder)
+    capture = await _read_settled(url, scenario, page, response, recorder, settings, navigations, loaded)
+    if capture.failure_class is FailureClass.SELF_NAVIGATING:
+        return replace(capture, requests=recorder.records(), console=tuple(recorder.console))
     timings = Timings(
         dom_content_loaded,
         load,
@@ -182,6 +250,56 @@ async def _wait_for(
     except PlaywrightTimeout:
         return None  # capture what is there; the timings record that the event never came
     return recorder.elapsed_ms()
+
+
+class _Navigations:
+    """Counts the main frame's navigations: a page that navigated while it settled has not settled."""
+
+    def __init__(self, page: Page) -> None:
+        self.count = 0
+        page.on("framenavigated", lambda frame: self._seen(page, frame))
+
+    def _seen(self, page: Page, frame: Frame) -> None:
+        if frame is page.main_frame:
+            self.count += 1
+
+
+async def _read_settled(
+    url: str,
+    scenario: Scenario,
+    page: Page,
+    response: Response,
+    recorder: NetworkRecorder,
+    settings: CaptureSettings,
+    navigations: _Navigations,
+    loaded: int,
+) -> PageCapture:
+    """Read the page once it stayed put from its load through settling and reading.
+
+    A page that replaces itself (a meta refresh, ``location.reload()``) gets the new document's
+    load and another settle, a few times at most; the response headers stay those of the URL's
+    own answer, the DOM is the document that stayed. A page that never stays is ``self_navigating``.
+    Each extra round has half the settle cap for load and settle, so all of them together stay
+    within ``settle_cap`` seconds per round and inside the visit's reading allowance.
+    """
+    again = replace(settings, settle_cap=settings.settle_cap / 2)
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        try:
+            capture: PageCapture | None = await _read_page(url, scenario, page, response, recorder)
+        except PlaywrightError as error:
+            if not any(sign in str(error) for sign in _NAVIGATING):
+                raise
+            capture = None
+        if capture is not None and navigations.count == loaded:
+            return capture
+        if attempt < READ_ATTEMPTS:
+            # The new document's load is part of settling: bounded like it, not by the page timeout.
+            with contextlib.suppress(PlaywrightError):  # e.g. "navigation interrupted by another one"
+                await page.wait_for_load_state("load", timeout=again.settle_cap * 1000)
+            loaded = navigations.count
+            await wait_until_settled(page, recorder, again)
+    detail = f"the page navigated itself while it settled, {READ_ATTEMPTS} times in a row"
+    return _failure(url, scenario, FailureClass.SELF_NAVIGATING, detail)
 
 
 async def _read_page(
@@ -271,6 +389,8 @@ async def _tls_details(response: Response) -> TlsDetails | None:
 def _failed_navigation(url: str, scenario: Scenario, message: str, recorder: NetworkRecorder) -> PageCapture:
     if "Download is starting" in message:  # the browser would save the file: not a page
         failure = _failure(url, scenario, FailureClass.NOT_HTML, "download")
+    elif _CRASHED in message:
+        failure = _failure(url, scenario, FailureClass.RENDERER_CRASH, message.splitlines()[0][:500])
     else:
         failure = _failure(url, scenario, classify_browser_error(message), message.splitlines()[0][:500])
     return replace(failure, requests=recorder.records(), console=tuple(recorder.console))

@@ -18,13 +18,15 @@ from reports.labels import cli_text
 from scanner.distributed.tasks import SCAN_TASK
 from scanner.store.db import session
 from scanner.store.job_queue import queue_depth
-from scanner.store.scans import ScanStatus, scan_status
+from scanner.store.models import Scan
+from scanner.store.scans import ScanStatus, running_scan, scan_status, target_by_name
 from scanner.store.schedule import utc
 from scanner.store.status import status_rows
 from scanner.text_safety import plain
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,9 @@ def collect_status(engine: Engine, now: datetime) -> Status:
     status = Status(queue=queue_depth(engine, SCAN_TASK))
     with session(engine) as db:
         rows = status_rows(db)
+        live = _live_scans(db, rows.running, rows.names)
     names, schedules, newest, completed = rows.names, rows.schedules, rows.newest, rows.completed
-    running = rows.running
+    running = [scan for scan in rows.running if scan.id in live]
     for scan in running:
         runner = f"{scan.runner_host}:{scan.runner_pid}"
         status.running.append(RunningScan(scan.id, names[scan.target_id], utc(scan.started_at), runner))
@@ -74,7 +77,7 @@ def collect_status(engine: Engine, now: datetime) -> Status:
                 name=name,
                 schedule=schedules.get(target_id),
                 last_scan_id=last.id if last else None,
-                last_status=scan_status(last).value if last else None,
+                last_status=_shown_status(last, live) if last else None,
                 last_failure_class=last.failure_class if last else None,
                 last_completed_at=done_at,
                 age_hours=round((now - done_at).total_seconds() / 3600, 1) if done_at else None,
@@ -86,6 +89,24 @@ def collect_status(engine: Engine, now: datetime) -> Status:
         )
     )
     return status
+
+
+def _live_scans(db: Session, running: list[Scan], names: dict[int, str]) -> set[int]:
+    """Ids of the "running" scans whose process still runs (the one-scan-per-target rule decides)."""
+    live = set()
+    for target_id in {scan.target_id for scan in running}:
+        target = target_by_name(db, names[target_id])
+        scan = running_scan(db, target) if target is not None else None
+        if scan is not None:
+            live.add(scan.id)
+    return live
+
+
+def _shown_status(scan: Scan, live: set[int]) -> str:
+    """A scan stored as running whose process died (killed, machine rebooted) was interrupted."""
+    if scan.status == ScanStatus.RUNNING and scan.id not in live:
+        return ScanStatus.INTERRUPTED.value
+    return scan_status(scan).value  # a stored "completed" that stopped early reads "incomplete"
 
 
 def status_tables(status: Status) -> list[Table]:

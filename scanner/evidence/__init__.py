@@ -52,6 +52,8 @@ class FailureClass(StrEnum):
     BROWSER_ERROR = "browser_error"
     NETWORK_ERROR = "network_error"
     HOST_LIMIT = "host_limit"  # a host beyond the target's max_probed_hosts: its host checks did not run
+    SELF_NAVIGATING = "self_navigating"  # the page kept replacing itself (refresh, reload) while it was read
+    RENDERER_CRASH = "renderer_crash"  # the page's renderer crashed, or the browser died twice on it
 
 
 @dataclass(frozen=True)
