@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from benchmarks import phases
 from benchmarks.bare import FIRST_VISIT, Visit, bare_navigation
+from benchmarks.loop_lag import LoopLag
 from benchmarks.portal_site import FIRST_PARTY, Portal, write_portal
 from benchmarks.process_tree import Measured
 from benchmarks.report import medians, phase_medians, phase_table, summary_table
@@ -75,21 +76,23 @@ def browser_visits(db_file: Path) -> list[Visit]:
 async def run_govscan(target: TargetConfig, network: NetworkSettings, db_file: Path, served: ServedPortal):
     engine = open_database(f"sqlite:///{db_file}")
     with phases.recording(phases.PhaseRecorder()) as recorder, Measured(frozenset({served.pid})) as measured:
-        outcome = await scan_target(target, engine=engine, network=network)
+        async with LoopLag() as lag:
+            outcome = await scan_target(target, engine=engine, network=network)
     engine.dispose()
-    return measured.usage, recorder.summary(), outcome
+    return measured.usage, lag, recorder.summary(), outcome
 
 
 async def run_bare(visits, target, network, served: ServedPortal):
     with Measured(frozenset({served.pid})) as measured:
-        failed = await bare_navigation(
-            visits,
-            network,
-            capture_settings(target),
-            concurrency=target.crawl.concurrency,
-            per_host=target.crawl.per_host_concurrency,
-        )
-    return measured.usage, failed
+        async with LoopLag() as lag:
+            failed = await bare_navigation(
+                visits,
+                network,
+                capture_settings(target),
+                concurrency=target.crawl.concurrency,
+                per_host=target.crawl.per_host_concurrency,
+            )
+    return measured.usage, lag, failed
 
 
 def axe_cli_note() -> str:
@@ -123,11 +126,11 @@ async def benchmark(pages: int, rounds: int, concurrency: int, workdir: Path) ->
                 print(f"round {round_number + 1}/{rounds}: {mode} ...", file=sys.stderr, flush=True)
                 if mode == "govscan":
                     db_file = workdir / f"govscan-{round_number}.db"
-                    usage, profile, outcome = await run_govscan(target, network, db_file, served)
+                    usage, lag, profile, outcome = await run_govscan(target, network, db_file, served)
                     visits = browser_visits(db_file)
                     extra = {"phases": profile, "outcome": outcome.status, "summary": outcome.summary}
                 else:
-                    usage, failed = await run_bare(visits, target, network, served)
+                    usage, lag, failed = await run_bare(visits, target, network, served)
                     extra = {"failed_visits": failed}
                 first = sum(visit.scenario == FIRST_VISIT for visit in visits)
                 runs.append(
@@ -136,6 +139,8 @@ async def benchmark(pages: int, rounds: int, concurrency: int, workdir: Path) ->
                         "mode": mode,
                         **usage.__dict__,
                         "pages_per_minute": first / usage.wall_seconds * 60,
+                        "loop_blocked_seconds": lag.blocked_seconds,
+                        "loop_worst_block_seconds": lag.worst_seconds,
                         **extra,
                     }
                 )

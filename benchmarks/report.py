@@ -11,7 +11,14 @@ from benchmarks.phases import PHASES
 
 def medians(rounds: list[dict[str, Any]], mode: str) -> dict[str, float]:
     runs = [run for run in rounds if run["mode"] == mode]
-    keys = ("wall_seconds", "cpu_seconds", "peak_mb", "peak_rss_mb", "pages_per_minute")
+    keys = (
+        "wall_seconds",
+        "cpu_seconds",
+        "peak_mb",
+        "peak_rss_mb",
+        "pages_per_minute",
+        "loop_blocked_seconds",
+    )
     return {key: statistics.median(run[key] for run in runs) for key in keys} if runs else {}
 
 
@@ -42,19 +49,22 @@ def summary_table(result: dict[str, Any]) -> str:
         f"({visits['first_visit']} first visits + {visits['revisits']} consent revisits), "
         f"{result['rounds_per_mode']} interleaved rounds, concurrency {result['concurrency']}",
         "",
-        f"{'mode':<10}{'wall s':>9}{'pages/min':>11}{'CPU s':>9}{'peak MB':>9}{'RSS MB':>9}   (medians)",
+        f"{'mode':<10}{'wall s':>9}{'pages/min':>11}{'CPU s':>9}{'peak MB':>9}{'RSS MB':>9}"
+        f"{'loop blocked s':>16}   (medians)",
     ]
     for name, row in (("bare", bare), ("govscan", govscan)):
         lines.append(
             f"{name:<10}{row['wall_seconds']:>9.1f}{row['pages_per_minute']:>11.1f}"
             f"{row['cpu_seconds']:>9.1f}{row['peak_mb']:>9.0f}{row['peak_rss_mb']:>9.0f}"
+            f"{row['loop_blocked_seconds']:>16.1f}"
         )
     ratio = result["ratio"]
     lines += [
         f"{'ratio':<10}{ratio['wall']:>8.2f}x{'':>11}{ratio['cpu']:>8.2f}x{ratio['peak_mb']:>8.2f}x"
         f"{'':>9}   govscan / bare",
         "peak MB: PSS of the whole process tree (Python, Playwright's driver, every Chromium process);"
-        " RSS MB: the same summed as ps does (shared pages counted per process)",
+        " RSS MB: the same summed as ps does (shared pages counted per process);"
+        " loop blocked s: seconds the event loop woke more than 20 ms late (synchronous work on it)",
     ]
     rounds = ", ".join(f"{run['mode']} {run['wall_seconds']:.1f} s" for run in result["rounds"])
     lines += ["", f"rounds: {rounds}"]
