@@ -6,10 +6,10 @@ which must keep serving while the command scans.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from typer.testing import CliRunner
+from cli_scans import runner
+from cli_scans import scan_command as scan
 
 from reports.gate import GATE_EXIT_CODE
 from scanner.cli import app
@@ -17,7 +17,6 @@ from scanner.cli import app
 from localweb import LocalWeb, page
 
 HOST = "www.schranke-amt.de"
-runner = CliRunner()
 
 
 def targets_file(tmp_path: Path, name: str, host: str) -> Path:
@@ -37,13 +36,6 @@ interaction_pages = 0
         encoding="utf-8",
     )
     return path
-
-
-async def scan(local_web: LocalWeb, targets: Path, database: str, *options: str):
-    network = [option for rule in local_web.server.connect_all() for option in ("--connect-to", rule)]
-    network += ["--ca-bundle", str(local_web.server.ca_bundle)]
-    arguments = ["scan", "--targets", str(targets), "--db", database, *network, *options]
-    return await asyncio.to_thread(runner.invoke, app, arguments)
 
 
 async def test_fail_on_new_findings_exits_4_only_for_new_open_defects_at_the_level(

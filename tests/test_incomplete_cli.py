@@ -6,19 +6,15 @@ which must keep serving while the command scans.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from cli_scans import scan_command as scan
 
 from reports.gate import GATE_EXIT_CODE
-from scanner.cli import app
 from scanner.cli.app import INCOMPLETE_EXIT_CODE
 
 from localweb import LocalWeb, page
-
-runner = CliRunner()
 
 
 def targets_file(tmp_path: Path, host: str, max_pages: int) -> Path:
@@ -39,13 +35,6 @@ interaction_pages = 0
         encoding="utf-8",
     )
     return path
-
-
-async def scan(local_web: LocalWeb, targets: Path, database: str, *options: str):
-    network = [option for rule in local_web.server.connect_all() for option in ("--connect-to", rule)]
-    network += ["--ca-bundle", str(local_web.server.ca_bundle)]
-    arguments = ["scan", "--targets", str(targets), "--db", database, *network, *options]
-    return await asyncio.to_thread(runner.invoke, app, arguments)
 
 
 async def test_a_scan_cut_short_by_its_page_limit_warns_and_exits_5_and_the_gate_keeps_its_4(
