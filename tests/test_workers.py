@@ -68,6 +68,8 @@ def test_only_transient_failures_are_retried_with_doubling_waits() -> None:
     permanent = ("dns_error", "connection_refused", "tls_error", "blocked_by_robots", "too_many_redirects")
     assert [is_transient(failure) for failure in permanent] == [False] * 5
     assert is_transient("http_error", 503) and not is_transient("http_error", 404)
+    # what the page itself does is no reason to come back
+    assert not is_transient("renderer_crash") and not is_transient("self_navigating")
 
 
 async def test_the_shared_browser_is_relaunched_after_its_page_budget(network) -> None:

@@ -60,10 +60,12 @@ def classify_client_error(error: BaseException) -> FailureClass:
 
 
 # Retry rule (the one place it is decided): a scan that could not test anything is worth another
-# attempt only when the cause is likely to pass by itself. Timeouts, dropped connections, a crashed
-# renderer and server errors (5xx) are transient; DNS errors, refused connections, TLS errors,
+# attempt only when the cause is likely to pass by itself. Timeouts, dropped connections, browser
+# errors and server errors (5xx) are transient; DNS errors, refused connections, TLS errors,
 # client errors (4xx), robots.txt and redirects are permanent until someone changes the site or
-# the target, so retrying them would only hammer the server (GSA's isPermanentFailure rule).
+# the target, so retrying them would only hammer the server (GSA's isPermanentFailure rule). So are
+# a page that crashed the renderer on both of its visits (renderer_crash) and one that never stops
+# navigating (self_navigating): the page does that, not the moment.
 TRANSIENT_FAILURES = frozenset(
     {FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.BROWSER_ERROR}
 )
