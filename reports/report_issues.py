@@ -47,10 +47,14 @@ def build_issues_view(
         findings=texts.plural("n_findings", len(data.findings)),
         issues=texts.plural("n_issues", len(issues)),
     )
-    rows = [_row(issue, registry, texts) for issue in issues[:SHOWN]]
+    rows = issue_rows(issues[:SHOWN], registry, texts)
     hidden = len(issues) - len(rows)
     more = texts["issues_more"].format(more=texts.plural("n_issues", hidden)) if hidden > 0 else None
     return IssuesView(intro, rows, more, _changes(history, texts), _untested(data, texts))
+
+
+def issue_rows(issues: list[Issue], registry: CheckRegistry, texts: Texts) -> list[IssueRow]:
+    return [_row(issue, registry, texts) for issue in issues]
 
 
 def _changes(history: ScanHistory | None, texts: Texts) -> str | None:

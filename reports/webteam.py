@@ -8,6 +8,7 @@ the baseline is split into fixed and not re-checked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ from reports.html import reference_texts
 from reports.incomplete import history_notes
 from reports.labels import ViewTexts
 from reports.queries import load_scan_data
+from reports.report_issues import issue_rows
+from reports.root_causes import root_causes
 from reports.views import Cell, Table, TocEntry, file_name, format_date, frame, render, texts_for, write
 from scanner.findings.registry import SEVERITY_ORDER, CheckRegistry, References, load_all_checks
 from scanner.store.models import Finding, Scan
@@ -73,6 +76,7 @@ class IssueView:
 @dataclass(frozen=True)
 class WebTeamView:
     summary: list[str]
+    causes: Table | None  # the open findings by root cause (reports/root_causes.py), widest first
     groups_intro: str
     no_open: str
     issues: list[IssueView]
@@ -113,7 +117,7 @@ def webteam_html(
     registry = registry if registry is not None else load_all_checks()
     data = load_scan_data(engine, scan_id)
     history = scan_history(engine, scan_id, baseline)
-    view = build_webteam_view(history, registry, texts)
+    view = build_webteam_view(history, registry, texts, data.vendors_by_host)
     lines = [texts["scan_line"].format(scan=scan_id, date=format_date(data.scan.started_at))]
     notes = history_notes(history, texts)
     if history.baseline is not None:
@@ -122,6 +126,7 @@ def webteam_html(
         notes.append(texts["no_baseline"])
     toc = [
         TocEntry("summary", texts["summary"]),
+        TocEntry("causes", texts["issues_heading"]),
         TocEntry("issues", texts["groups_heading"]),
         TocEntry("suppressed", texts["suppressed_heading"]),
     ]
@@ -138,7 +143,12 @@ def baseline_line(baseline: Scan, texts: ViewTexts) -> str:
     return texts["baseline_line"].format(scan=baseline.id, date=format_date(baseline.started_at))
 
 
-def build_webteam_view(history: ScanHistory, registry: CheckRegistry, texts: ViewTexts) -> WebTeamView:
+def build_webteam_view(
+    history: ScanHistory,
+    registry: CheckRegistry,
+    texts: ViewTexts,
+    vendors_by_host: Mapping[str, tuple[str, str]] | None = None,
+) -> WebTeamView:
     groups = group_findings(history.findings)
     open_groups = [group for group in groups if group.open_members]
     suppressed_items = [item for item in history.findings if item.suppressed]
@@ -163,6 +173,7 @@ def build_webteam_view(history: ScanHistory, registry: CheckRegistry, texts: Vie
         ]
     return WebTeamView(
         summary=summary,
+        causes=causes_table(open_items, registry, texts, vendors_by_host or {}),
         groups_intro=texts["groups_intro"].format(
             groups=texts.plural("n_groups", len(open_groups)),
             occurrences=texts.plural("n_occurrences_plain", len(open_items)),
@@ -338,6 +349,36 @@ def group_table(
             ]
         )
     return Table(table_id, caption, columns, rows)
+
+
+def causes_table(
+    items: list[TrackedFinding],
+    registry: CheckRegistry,
+    texts: ViewTexts,
+    vendors_by_host: Mapping[str, tuple[str, str]],
+) -> Table | None:
+    """One row per root cause of the open findings: one fix, how many findings and pages it closes."""
+    issues = root_causes([item.finding for item in items], vendors_by_host)
+    if not issues:
+        return None
+    columns = [
+        Cell(texts["cause"]),
+        Cell(texts["cause_kind"]),
+        Cell(texts["severity"]),
+        Cell(texts["issue_findings"], numeric=True),
+        Cell(texts["issue_pages"], numeric=True),
+    ]
+    rows = [
+        [
+            Cell(row.cause),
+            Cell(row.kind),
+            Cell(f"{row.result}, {row.severity}"),
+            Cell(texts.number(row.findings), numeric=True),
+            Cell(texts.number(row.pages), numeric=True),
+        ]
+        for row in issue_rows(issues, registry, texts)
+    ]
+    return Table("causes", texts["issues_caption"], columns, rows)
 
 
 def version_table(history: ScanHistory, texts: ViewTexts) -> Table | None:

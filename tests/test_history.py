@@ -552,6 +552,10 @@ def test_web_team_view_groups_marks_changes_and_counts_suppressed_findings(repor
     assert len(soup.select("#suppressed section.issue")) == 2
     assert "dekorativ (A. Prüfer" in soup.select_one("#suppressed").get_text()
     assert issues  # every issue has a heading
+    # the open findings by root cause come first: every open finding in exactly one cause
+    causes = soup.select("#causes tbody tr")
+    assert causes and soup.select_one("main section")["id"] in ("summary", "causes")
+    assert sum(int(row.select("td")[-2].get_text()) for row in causes) == 10
 
 
 def test_exports_carry_change_group_and_decision_and_keep_schema_1(history, tmp_path):
