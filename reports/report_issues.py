@@ -71,7 +71,12 @@ def _changes(history: ScanHistory | None, texts: Texts) -> str | None:
 
 
 def _untested(data: ScanData, texts: Texts) -> str:
-    pages = sum(1 for page in data.pages if page.kind == "html" and page.status != "ok")
+    # first visits, as the coverage section counts them (scenario revisits are counted there apart)
+    pages = sum(
+        1
+        for page in data.pages
+        if page.scenario == "first-visit" and page.kind == "html" and page.status != "ok"
+    )
     hosts = sum(1 for host in data.hosts if not host.ok)
     return texts["summary_untested"].format(
         pages=texts.plural("n_pages", pages), probes=texts.plural("n_host_probes", hosts)
