@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from scanner.crawl.politeness import HostPoliteness
+from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import FailureClass, HostProbeResult, PageCapture
 from scanner.findings.registry import CheckContext, CheckRegistry
 from scanner.findings.runner import run_host_checks
 from scanner.net.client import NetClient
+from scanner.net.hostnames import host_of
 from scanner.probes import HostProbe
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_host_result
@@ -33,16 +34,10 @@ log = logging.getLogger(__name__)
 MAX_PROBES_AT_ONCE = 4
 
 
-class FirstParty(Protocol):
-    def contains_host(self, host: str | None) -> bool: ...
-
-
-def contacted_hosts(capture: PageCapture, first_party: FirstParty) -> list[str]:
+def contacted_hosts(capture: PageCapture, first_party: FirstPartySet) -> list[str]:
     """The first-party hosts a page contacted, first contact first: the page, its frames, its requests."""
     urls = [capture.final_url or capture.url, *capture.frames, *(request.url for request in capture.requests)]
-    hosts = (
-        (split.hostname or "").lower() for split in map(urlsplit, urls) if split.scheme in ("http", "https")
-    )
+    hosts = (host_of(url) for url in urls if url.startswith(("http://", "https://")))
     return [host for host in dict.fromkeys(hosts) if host and first_party.contains_host(host)]
 
 
