@@ -200,7 +200,7 @@ async def test_a_crashed_renderer_and_a_killed_browser_cost_one_page_and_the_sca
     assert browser.visits["/einmal.html"] == 2 and browser.visits["/zweimal.html"] == 2
     assert browser.visits["/treiber.html"] == 2
     assert browser.launches == 1 + 4
-    assert seconds < 3 * FAST.hard_limit
+    assert seconds < 5 * FAST.hard_limit  # 9 visits and 4 launches one after another, none hung
     assert not await wait_until_gone(browser.seen)  # the killed browsers' helpers ended with them
 
 

@@ -21,9 +21,10 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scanner.capture.browser import BrowserDied, ScanBrowser
 from scanner.capture.collectors import PageCollector, for_scenario
 from scanner.capture.page_reading import read_cookies, read_html_lang, read_links, read_storage
-from scanner.capture.recorder import NetworkRecorder
+from scanner.capture.recorder import ARRIVED, NetworkRecorder
 from scanner.capture.settings import CaptureSettings
 from scanner.capture.settle import install_probe, wait_until_settled
+from scanner.capture.visit_budget import END_MARGIN, READ_MINIMUM, VisitBudget
 from scanner.evidence import (
     FailureClass,
     PageCapture,
@@ -40,7 +41,7 @@ from scanner.net.failures import classify_browser_error
 log = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
-CLOSE_TIMEOUT = 10.0
+CLOSE_TIMEOUT = END_MARGIN  # closing the context ends the page's renderer, busy or not
 BROWSER_ATTEMPTS = 2  # a page is visited again once after the browser died during its visit
 READ_ATTEMPTS = 3  # reads of a page that keeps navigating itself before it counts as self_navigating
 _CRASHED = "Target crashed"
@@ -80,34 +81,37 @@ async def _capture_once(
     settings: CaptureSettings,
     collectors: Sequence[PageCollector],
 ) -> PageCapture:
-    """One visit. Every step has its own timeout, and the whole visit a hard one on top: a renderer
-    that stops answering or crashes must cost one page (recorded as such), never the scan.
+    """One visit within its page timeout (``visit_budget.py``), with a hard stop on top: a renderer
+    that stops answering, crashes or swallows a huge document costs one page (recorded as such),
+    never the scan. Closing the context ends the page's renderer, whatever it is doing.
     """
     active = for_scenario(collectors, scenario)
-    hard_limit = settings.hard_limit + sum(
-        collector.time_allowance + collector.before_visit_allowance for collector in active
-    )
+    navigations = 2 if any(collector.before_visit_allowance > 0 for collector in active) else 1
+    hard_limit = navigations * settings.page_timeout + END_MARGIN
     try:
         context = await browser.new_context()
     except PlaywrightError as error:
         raise BrowserDied(str(error).splitlines()[0]) from error
     try:
         page = await context.new_page()
+        recorder = NetworkRecorder(context, page, max_document_bytes=settings.max_document_bytes)
         crashed = asyncio.Event()
         page.on("crash", lambda _page: crashed.set())
         visit = asyncio.ensure_future(
-            asyncio.wait_for(_visit(context, page, url, scenario, settings, active), timeout=hard_limit)
+            asyncio.wait_for(_visit(context, page, recorder, url, scenario, settings, active), hard_limit)
         )
-        crash = asyncio.ensure_future(crashed.wait())
-        try:
-            await asyncio.wait({visit, crash}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            crash.cancel()
-        if crashed.is_set():  # what the renderer was doing will never answer, or answered in part
+        stopped_by = await _first_of(visit, crashed, recorder.document_over_limit)
+        if stopped_by is not None:  # what the renderer was doing will never answer, or answered in part
             visit.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await visit
-            return _failure(url, scenario, FailureClass.RENDERER_CRASH, "the page's renderer crashed")
+            if stopped_by is crashed:
+                return _failure(url, scenario, FailureClass.RENDERER_CRASH, "the page's renderer crashed")
+            detail = (
+                f"the document exceeded {settings.max_document_bytes:,} bytes "
+                f"(decoded: a huge page or a compression bomb); it was not read"
+            )
+            return _failure(url, scenario, FailureClass.DOCUMENT_TOO_LARGE, detail)
         capture = visit.result()
         # A navigation that failed because the browser went away is the browser's failure, not the page's.
         if capture.page_status is PageStatus.FAILED and await _browser_gone(browser, launch):
@@ -116,8 +120,8 @@ async def _capture_once(
     except TimeoutError:
         if await _browser_gone(browser, launch):
             raise BrowserDied(f"no answer from the browser within {hard_limit:.0f} s") from None
-        detail = f"no answer from the browser within {hard_limit:.0f} s"
-        return _failure(url, scenario, FailureClass.TIMEOUT, detail)
+        detail = f"no answer from the page within {hard_limit:.0f} s"
+        return _failure(url, scenario, FailureClass.UNRESPONSIVE, detail)
     except PlaywrightError as error:
         message = str(error).splitlines()[0][:500] if str(error) else type(error).__name__
         if _CRASHED in message:
@@ -130,6 +134,17 @@ async def _capture_once(
             await asyncio.wait_for(context.close(), timeout=CLOSE_TIMEOUT)
 
 
+async def _first_of(visit: asyncio.Future, *events: asyncio.Event) -> asyncio.Event | None:
+    """Wait until the visit ends or one of ``events`` is set; returns that event, None for the visit."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait({visit, *waiters}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+    return next((event for event in events if event.is_set()), None)
+
+
 async def _browser_gone(browser: ScanBrowser, launch: int) -> bool:
     """Whether the browser this visit ran in is gone: dead, not answering, or already replaced."""
     return browser.launches != launch or not await browser.answers()
@@ -138,12 +153,12 @@ async def _browser_gone(browser: ScanBrowser, launch: int) -> bool:
 async def _visit(
     context: BrowserContext,
     page: Page,
+    recorder: NetworkRecorder,
     url: str,
     scenario: Scenario,
     settings: CaptureSettings,
     collectors: Sequence[PageCollector],
 ) -> PageCapture:
-    recorder = NetworkRecorder(context, page)
     await recorder.attach_devtools(context)
     await install_probe(context)
     extras: dict[str, Any] = {}
@@ -152,27 +167,28 @@ async def _visit(
             await collector.prepare(context, page)
         except Exception as error:
             extras[collector.name] = _collector_error(collector, "prepare", error)
-    for collector in collectors:
-        if collector.name not in extras:
-            try:  # e.g. answer the consent banner; what this loads is not part of the capture
-                await collector.before_visit(page, url, scenario, settings)
-            except Exception as error:
-                extras[collector.name] = _collector_error(collector, "before_visit", error)
+    await _before_visit(page, url, scenario, settings, collectors, extras)
     recorder.forget()
+    budget = VisitBudget.start(settings.page_timeout)
     navigations = _Navigations(page)
     try:
-        response = await page.goto(url, wait_until="commit", timeout=settings.page_timeout * 1000)
+        response = await page.goto(url, wait_until="commit", timeout=_ms(budget.remaining_for_load()))
     except (PlaywrightError, PlaywrightTimeout) as error:
         return _failed_navigation(url, scenario, str(error), recorder)
     if response is None:
         return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
-    dom_content_loaded = await _wait_for(page, "domcontentloaded", settings, recorder)
-    load = await _wait_for(page, "load", settings, recorder) if dom_content_loaded is not None else None
+    dom_content_loaded = await _wait_for(page, "domcontentloaded", budget, recorder)
+    load = await _wait_for(page, "load", budget, recorder) if dom_content_loaded is not None else None
+    if (cut_off := await _document_cut_off(page, response, recorder, load is not None)) is not None:
+        failure = _failure(url, scenario, *cut_off)
+        return replace(failure, requests=recorder.records(), console=tuple(recorder.console))
     loaded = navigations.count
-    stopped_early = await wait_until_settled(page, recorder, settings)
+    stopped_early = await wait_until_settled(page, recorder, _within(settings, budget))
     settled = recorder.elapsed_ms()
-    capture = await _read_settled(url, scenario, page, response, recorder, settings, navigations, loaded)
-    if capture.failure_class is FailureClass.SELF_NAVIGATING:
+    capture = await _read_settled(
+        url, scenario, page, response, recorder, settings, budget, navigations, loaded
+    )
+    if capture.failure_class in (FailureClass.SELF_NAVIGATING, FailureClass.UNRESPONSIVE):
         return replace(capture, requests=recorder.records(), console=tuple(recorder.console))
     timings = Timings(
         dom_content_loaded,
@@ -184,14 +200,105 @@ async def _visit(
     )
     capture = replace(capture, timings=timings)
     if capture.is_testable:
-        for collector in collectors:
-            if collector.name not in extras:
-                evidence = await _collect(collector, page, capture)
-                if evidence is not None:  # None: the collector skipped this page
-                    extras[collector.name] = evidence
-        left_page = await _leave_page(page, recorder, settings)
+        await _run_collectors(collectors, page, capture, budget, extras)
+        # Beacons sent on leaving are evidence, but not worth running past the page timeout for.
+        time_left = budget.remaining() >= settings.exit_window
+        left_page = await _leave_page(page, recorder, settings) if time_left else None
         capture = replace(capture, requests=recorder.records(), timings=replace(timings, left_page=left_page))
     return replace(capture, extras=extras)
+
+
+async def _before_visit(
+    page: Page,
+    url: str,
+    scenario: Scenario,
+    settings: CaptureSettings,
+    collectors: Sequence[PageCollector],
+    extras: dict[str, Any],
+) -> None:
+    """E.g. answer the consent banner: a navigation of its own, with a page timeout of its own."""
+    budget = VisitBudget.start(settings.page_timeout)
+    for collector in collectors:
+        if collector.name in extras or collector.before_visit_allowance <= 0:
+            continue
+        allowance = budget.bound(collector.before_visit_allowance)
+        try:  # what this loads is not part of the capture
+            await asyncio.wait_for(collector.before_visit(page, url, scenario, settings), allowance)
+        except TimeoutError:
+            extras[collector.name] = {"error": f"before_visit: no result within {allowance:.0f} s"}
+        except Exception as error:
+            extras[collector.name] = _collector_error(collector, "before_visit", error)
+
+
+async def _run_collectors(
+    collectors: Sequence[PageCollector],
+    page: Page,
+    capture: PageCapture,
+    budget: VisitBudget,
+    extras: dict[str, Any],
+) -> None:
+    """Each collector in turn, on what is left of the page timeout; one that finds it spent says so."""
+    for collector in collectors:
+        if collector.name in extras:
+            continue
+        allowance = budget.bound(collector.time_allowance)
+        if allowance <= 0:
+            spent = f"not run: the page timeout ({budget.seconds:.0f} s) was spent before this collector"
+            extras[collector.name] = {"error": spent}
+            continue
+        evidence = await _collect(collector, page, capture, allowance)
+        if evidence is not None:  # None: the collector skipped this page
+            extras[collector.name] = evidence
+
+
+async def _document_cut_off(
+    page: Page, response: Response, recorder: NetworkRecorder, loaded: bool
+) -> tuple[FailureClass, str] | None:
+    """Why the top document did not arrive whole (a stall, a drip, a reset), None when it did.
+
+    What arrived of such a document is a part: judging it would report what the missing part has
+    (a footer link, a ``lang``) as missing. Once the load event came the answer is moments away.
+    A document that no longer grows and whose renderer does not answer is kept from finishing by
+    its own scripts.
+    """
+    arrival = await recorder.arrival(response.request, within=1.0 if loaded else 0.2)
+    if arrival == ARRIVED:
+        return None
+    if arrival is None:
+        received = recorder.document_bytes
+        if not await _answers(page) and recorder.document_bytes == received:
+            detail = (
+                "the page's renderer stopped answering while it loaded "
+                "(an endless script, or a document too big to parse in time)"
+            )
+            return FailureClass.UNRESPONSIVE, detail
+        detail = "the document had not arrived completely when the page's time for loading was up"
+        if recorder.document_bytes:
+            detail += f" ({recorder.document_bytes:,} bytes so far)"
+        return FailureClass.DOCUMENT_INCOMPLETE, detail
+    failure_class = classify_browser_error(arrival)
+    if failure_class in (FailureClass.NETWORK_ERROR, FailureClass.BROWSER_ERROR):
+        failure_class = FailureClass.DOCUMENT_INCOMPLETE
+    return failure_class, f"the document was cut off: {arrival}"[:500]
+
+
+async def _answers(page: Page, within: float = 1.0) -> bool:
+    """Whether the page's main frame still runs anything we ask it to."""
+    try:
+        await asyncio.wait_for(page.evaluate("1"), timeout=within)
+    except (TimeoutError, PlaywrightError):
+        return False
+    return True
+
+
+def _within(settings: CaptureSettings, budget: VisitBudget) -> CaptureSettings:
+    """Settle at most what is left of the page timeout."""
+    return replace(settings, settle_cap=min(settings.settle_cap, budget.remaining()))
+
+
+def _ms(seconds: float) -> float:
+    """Playwright's timeout in milliseconds; never 0, which would mean "no timeout"."""
+    return max(seconds, 0.1) * 1000
 
 
 async def _leave_page(page: Page, recorder: NetworkRecorder, settings: CaptureSettings) -> float | None:
@@ -225,12 +332,12 @@ async def _dispatch_exit_events(frame) -> None:
         await asyncio.wait_for(frame.evaluate(_EXIT_EVENTS), timeout=1.0)
 
 
-async def _collect(collector: PageCollector, page: Page, capture: PageCapture) -> Any:
+async def _collect(collector: PageCollector, page: Page, capture: PageCapture, allowance: float) -> Any:
     try:
-        evidence = await asyncio.wait_for(collector.collect(page, capture), timeout=collector.time_allowance)
+        evidence = await asyncio.wait_for(collector.collect(page, capture), timeout=allowance)
         return evidence.to_json() if isinstance(evidence, TypedEvidence) else evidence
     except TimeoutError:
-        return {"error": f"no result within {collector.time_allowance:.0f} s"}
+        return {"error": f"no result within {allowance:.0f} s"}
     except Exception as error:
         return _collector_error(collector, "collect", error)
 
@@ -240,13 +347,10 @@ def _collector_error(collector: PageCollector, step: str, error: Exception) -> d
     return {"error": f"{step}: {type(error).__name__}: {error}"[:1000]}
 
 
-async def _wait_for(
-    page: Page, state: str, settings: CaptureSettings, recorder: NetworkRecorder
-) -> float | None:
-    """Milliseconds until the page reached ``state``, or None when the page timeout ran out first."""
-    remaining = settings.page_timeout - recorder.elapsed_ms() / 1000
+async def _wait_for(page: Page, state: str, budget: VisitBudget, recorder: NetworkRecorder) -> float | None:
+    """Milliseconds until the page reached ``state``, or None when its time for loading ran out first."""
     try:
-        await page.wait_for_load_state(state, timeout=max(remaining, 0.1) * 1000)
+        await page.wait_for_load_state(state, timeout=_ms(budget.remaining_for_load()))
     except PlaywrightTimeout:
         return None  # capture what is there; the timings record that the event never came
     return recorder.elapsed_ms()
@@ -271,21 +375,30 @@ async def _read_settled(
     response: Response,
     recorder: NetworkRecorder,
     settings: CaptureSettings,
+    budget: VisitBudget,
     navigations: _Navigations,
     loaded: int,
 ) -> PageCapture:
     """Read the page once it stayed put from its load through settling and reading.
 
     A page that replaces itself (a meta refresh, ``location.reload()``) gets the new document's
-    load and another settle, a few times at most; the response headers stay those of the URL's
-    own answer, the DOM is the document that stayed. A page that never stays is ``self_navigating``.
-    Each extra round has half the settle cap for load and settle, so all of them together stay
-    within ``settle_cap`` seconds per round and inside the visit's reading allowance.
+    load and another settle, a few times at most, on what is left of the page timeout; the response
+    headers stay those of the URL's own answer, the DOM is the document that stayed. A page that
+    never stays is ``self_navigating``; one whose renderer does not answer the reading (a script
+    that never yields) is ``unresponsive``.
     """
-    again = replace(settings, settle_cap=settings.settle_cap / 2)
     for attempt in range(1, READ_ATTEMPTS + 1):
+        reading = max(budget.remaining(), READ_MINIMUM)
         try:
-            capture: PageCapture | None = await _read_page(url, scenario, page, response, recorder)
+            capture: PageCapture | None = await asyncio.wait_for(
+                _read_page(url, scenario, page, response, recorder), reading
+            )
+        except TimeoutError:
+            if await _answers(page):  # slow, not stuck: e.g. hundreds of frames still loading
+                detail = f"the page could not be read within the page timeout ({budget.seconds:.0f} s)"
+                return _failure(url, scenario, FailureClass.TIMEOUT, detail)
+            detail = f"the page did not answer within {reading:.0f} s when it was read (an endless script?)"
+            return _failure(url, scenario, FailureClass.UNRESPONSIVE, detail)
         except PlaywrightError as error:
             if not any(sign in str(error) for sign in _NAVIGATING):
                 raise
@@ -293,9 +406,10 @@ async def _read_settled(
         if capture is not None and navigations.count == loaded:
             return capture
         if attempt < READ_ATTEMPTS:
-            # The new document's load is part of settling: bounded like it, not by the page timeout.
+            # The new document's load is part of settling: bounded like it, and by the page timeout.
+            again = replace(settings, settle_cap=min(settings.settle_cap / 2, budget.remaining()))
             with contextlib.suppress(PlaywrightError):  # e.g. "navigation interrupted by another one"
-                await page.wait_for_load_state("load", timeout=again.settle_cap * 1000)
+                await page.wait_for_load_state("load", timeout=_ms(again.settle_cap))
             loaded = navigations.count
             await wait_until_settled(page, recorder, again)
     detail = f"the page navigated itself while it settled, {READ_ATTEMPTS} times in a row"

@@ -21,19 +21,29 @@ from scanner.evidence import Initiator, RequestRecord
 
 MAX_CONSOLE_MESSAGES = 500
 MAX_REQUESTS = 5000
+ARRIVED = "arrived"
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # decoded: a larger top document, or a compression bomb, is not read
 
 
 class NetworkRecorder:
     """Attach before navigating; read ``records()`` after the page settled."""
 
-    def __init__(self, context: BrowserContext, page: Page) -> None:
+    def __init__(
+        self, context: BrowserContext, page: Page, *, max_document_bytes: int = MAX_DOCUMENT_BYTES
+    ) -> None:
         self.page = page
+        self.max_document_bytes = max_document_bytes
+        self.document_over_limit = asyncio.Event()  # the top document grew past the limit: stop
+        self.document_bytes = 0  # decoded bytes of the top document so far
+        self._document_id: str | None = None  # DevTools id of the top document's request
+        self._main_frame_id: str | None = None
         self.started = time.monotonic()
         self.last_activity = self.started
         self.in_flight = 0
         self._requests: list[tuple[Request, float, str | None]] = []  # with the frame's URL at that time
         self._responses: dict[Request, Response] = {}
         self._failures: dict[Request, str] = {}
+        self._finished: set[Request] = set()
         self._initiators: dict[str, list[Initiator]] = defaultdict(list)
         self._remote_addresses: dict[str, str] = {}
         self.console: list[ConsoleRecord] = []
@@ -50,7 +60,10 @@ class NetworkRecorder:
             session: CDPSession = await context.new_cdp_session(self.page)
             session.on("Network.requestWillBeSent", self._on_cdp_request)
             session.on("Network.responseReceived", self._on_cdp_response)
+            session.on("Network.dataReceived", self._on_cdp_data)
             await session.send("Network.enable")
+            tree = await session.send("Page.getFrameTree")
+            self._main_frame_id = tree["frameTree"]["frame"]["id"]
         except PlaywrightError:
             pass
 
@@ -62,7 +75,9 @@ class NetworkRecorder:
         self._requests.clear()
         self._responses.clear()
         self._failures.clear()
+        self._finished.clear()
         self._initiators.clear()
+        self._document_id, self.document_bytes = None, 0
         self.console.clear()
         self.in_flight = 0
         self.reset_clock()
@@ -105,6 +120,7 @@ class NetworkRecorder:
     def _on_finished(self, request: Request) -> None:
         self._touch()
         self.in_flight -= 1
+        self._finished.add(request)
 
     def _on_failed(self, request: Request) -> None:
         self._touch()
@@ -131,6 +147,8 @@ class NetworkRecorder:
             caller = next((frame for frame in frames if frame.get("url")), None)
             if caller:
                 url, line = caller["url"], caller.get("lineNumber")
+        if event.get("type") == "Document" and event.get("frameId") == self._main_frame_id:
+            self._document_id, self.document_bytes = event.get("requestId"), 0  # a new top document
         kind = initiator.get("type", "other")
         if event.get("type") == "Ping":
             kind = "beacon"
@@ -138,10 +156,38 @@ class NetworkRecorder:
 
     def _on_cdp_response(self, event: dict[str, Any]) -> None:
         response = event.get("response") or {}
+        if (
+            event.get("requestId") == self._document_id
+            and _declared_length(response) > self.max_document_bytes
+        ):
+            self.document_over_limit.set()  # a Content-Length over the limit: no need to wait for it
         if response.get("remoteIPAddress"):
             self._remote_addresses[response["url"]] = response["remoteIPAddress"]
 
+    def _on_cdp_data(self, event: dict[str, Any]) -> None:
+        if event.get("requestId") != self._document_id:
+            return
+        self.document_bytes += int(event.get("dataLength") or 0)
+        if self.document_bytes > self.max_document_bytes:
+            self.document_over_limit.set()
+
     # --- Results -------------------------------------------------------------------------
+
+    async def arrival(self, request: Request, within: float) -> str | None:
+        """Whether ``request``'s response arrived whole, waiting up to ``within`` seconds.
+
+        ``ARRIVED``, the network error that cut it off (a reset, a body shorter than its
+        Content-Length), or None while it is still coming in (a stall, a slow drip).
+        """
+        deadline = time.monotonic() + within
+        while True:
+            if request in self._failures:
+                return self._failures[request]
+            if request in self._finished:
+                return ARRIVED
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(0.05)
 
     def records(self) -> tuple[RequestRecord, ...]:
         main_frame = self.page.main_frame
@@ -170,6 +216,14 @@ class NetworkRecorder:
                 )
             )
         return tuple(records)
+
+
+def _declared_length(response: dict[str, Any]) -> int:
+    headers = {name.lower(): value for name, value in (response.get("headers") or {}).items()}
+    try:
+        return int(headers.get("content-length", 0))
+    except ValueError:
+        return 0
 
 
 def _frame_of(request: Request):

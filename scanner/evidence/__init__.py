@@ -54,6 +54,9 @@ class FailureClass(StrEnum):
     HOST_LIMIT = "host_limit"  # a host beyond the target's max_probed_hosts: its host checks did not run
     SELF_NAVIGATING = "self_navigating"  # the page kept replacing itself (refresh, reload) while it was read
     RENDERER_CRASH = "renderer_crash"  # the page's renderer crashed, or the browser died twice on it
+    DOCUMENT_INCOMPLETE = "document_incomplete"  # the document stalled or was cut off: not judged on a part
+    DOCUMENT_TOO_LARGE = "document_too_large"  # the document (decoded) exceeded the size limit
+    UNRESPONSIVE = "unresponsive"  # the page's scripts kept its renderer from answering (an endless loop)
 
 
 @dataclass(frozen=True)

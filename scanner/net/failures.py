@@ -20,6 +20,9 @@ _CHROMIUM_ERRORS: dict[str, FailureClass] = {
     "ERR_CONNECTION_CLOSED": FailureClass.CONNECTION_RESET,
     "ERR_EMPTY_RESPONSE": FailureClass.CONNECTION_RESET,
     "ERR_TOO_MANY_REDIRECTS": FailureClass.TOO_MANY_REDIRECTS,
+    # the body ended before it was whole: what arrived is a part, never the page
+    "ERR_CONTENT_LENGTH_MISMATCH": FailureClass.DOCUMENT_INCOMPLETE,
+    "ERR_INCOMPLETE_CHUNKED_ENCODING": FailureClass.DOCUMENT_INCOMPLETE,
 }
 
 
@@ -65,9 +68,15 @@ def classify_client_error(error: BaseException) -> FailureClass:
 # client errors (4xx), robots.txt and redirects are permanent until someone changes the site or
 # the target, so retrying them would only hammer the server (GSA's isPermanentFailure rule). So are
 # a page that crashed the renderer on both of its visits (renderer_crash) and one that never stops
-# navigating (self_navigating): the page does that, not the moment.
+# navigating (self_navigating), whose scripts never yield (unresponsive) or whose document is over
+# the size limit: the page does that, not the moment. A document that stalled may arrive next time.
 TRANSIENT_FAILURES = frozenset(
-    {FailureClass.TIMEOUT, FailureClass.CONNECTION_RESET, FailureClass.BROWSER_ERROR}
+    {
+        FailureClass.TIMEOUT,
+        FailureClass.CONNECTION_RESET,
+        FailureClass.BROWSER_ERROR,
+        FailureClass.DOCUMENT_INCOMPLETE,
+    }
 )
 
 
