@@ -23,7 +23,7 @@ from scanner.capture.collectors import PageCollector, for_scenario
 from scanner.capture.page_reading import read_cookies, read_html_lang, read_links, read_storage
 from scanner.capture.recorder import ARRIVED, NetworkRecorder
 from scanner.capture.settings import CaptureSettings
-from scanner.capture.settle import install_probe, wait_until_settled
+from scanner.capture.settle import StoppedEarly, install_probe, wait_until_settled
 from scanner.capture.visit_budget import END_MARGIN, READ_MINIMUM, VisitBudget
 from scanner.evidence import (
     FailureClass,
@@ -184,11 +184,15 @@ async def _visit(
         return replace(failure, requests=recorder.records(), console=tuple(recorder.console))
     loaded = navigations.count
     stopped_early = await wait_until_settled(page, recorder, _within(settings, budget))
+    if stopped_early == StoppedEarly.UNRESPONSIVE and not await _answers(page):
+        detail = "the page's scripts kept its renderer from answering after it loaded (an endless script?)"
+        failure = _failure(url, scenario, FailureClass.UNRESPONSIVE, detail)
+        return replace(failure, requests=recorder.records(), console=tuple(recorder.console))
     settled = recorder.elapsed_ms()
     capture = await _read_settled(
         url, scenario, page, response, recorder, settings, budget, navigations, loaded
     )
-    if capture.failure_class in (FailureClass.SELF_NAVIGATING, FailureClass.UNRESPONSIVE):
+    if capture.failure_class in (FailureClass.SELF_NAVIGATING, FailureClass.TIMEOUT):
         return replace(capture, requests=recorder.records(), console=tuple(recorder.console))
     timings = Timings(
         dom_content_loaded,
@@ -384,8 +388,7 @@ async def _read_settled(
     A page that replaces itself (a meta refresh, ``location.reload()``) gets the new document's
     load and another settle, a few times at most, on what is left of the page timeout; the response
     headers stay those of the URL's own answer, the DOM is the document that stayed. A page that
-    never stays is ``self_navigating``; one whose renderer does not answer the reading (a script
-    that never yields) is ``unresponsive``.
+    never stays is ``self_navigating``; one that cannot be read in the time left is ``timeout``.
     """
     for attempt in range(1, READ_ATTEMPTS + 1):
         reading = max(budget.remaining(), READ_MINIMUM)
@@ -394,11 +397,11 @@ async def _read_settled(
                 _read_page(url, scenario, page, response, recorder), reading
             )
         except TimeoutError:
-            if await _answers(page):  # slow, not stuck: e.g. hundreds of frames still loading
-                detail = f"the page could not be read within the page timeout ({budget.seconds:.0f} s)"
-                return _failure(url, scenario, FailureClass.TIMEOUT, detail)
-            detail = f"the page did not answer within {reading:.0f} s when it was read (an endless script?)"
-            return _failure(url, scenario, FailureClass.UNRESPONSIVE, detail)
+            if navigations.count != loaded:  # it kept replacing itself while it was read
+                break
+            # Whether the page or our reading keeps its renderer busy cannot be told apart now.
+            detail = f"the page could not be read within the page timeout ({budget.seconds:.0f} s)"
+            return _failure(url, scenario, FailureClass.TIMEOUT, detail)
         except PlaywrightError as error:
             if not any(sign in str(error) for sign in _NAVIGATING):
                 raise

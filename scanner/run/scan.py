@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from checks.privacy import attribution
@@ -176,6 +176,7 @@ class ScanRun:
         try:
             await self._prepare_frontier()
             await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
+            self._requeue_cut_visits()
             await self._visit_consent_scenarios()
             await self.probes.finish(timeout=max(self.deadline - time.monotonic(), 30.0))
             self._run_site_checks()
@@ -233,10 +234,27 @@ class ScanRun:
             self.politeness.started(item.host)
             self.in_flight += 1
             try:
-                await self._visit(item)
+                await self._within_budget(self._visit(item))
             finally:
                 self.in_flight -= 1
                 self.politeness.finished(item.host)
+
+    async def _within_budget(self, visit: Awaitable[None]) -> None:
+        """Run a visit unless the scan's time budget ends first: then it stops where it is, stores
+        nothing, and its page goes back to the queue (``_requeue_cut_visits``) for ``--resume``.
+        """
+        budget = asyncio.timeout(max(self.deadline - time.monotonic(), 0.0))
+        try:
+            async with budget:
+                await visit
+        except TimeoutError:
+            if not budget.expired():
+                raise
+
+    def _requeue_cut_visits(self) -> None:
+        with session(self.engine) as db:
+            if self.frontier.requeue_unfinished(db):
+                self.stopped_by = "time_budget"
 
     async def _next_item(self) -> FrontierItem | None:
         while True:
