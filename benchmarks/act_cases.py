@@ -23,6 +23,7 @@ TEXT_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml", ".css", ".js")
 
 _ATTRIBUTE = re.compile(r"""\b(?:src|href|data|poster|action)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""", re.I)
+_SRCSET = re.compile(r"""\bsrcset\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
@@ -82,18 +83,24 @@ def _for_conformance(value: Any) -> bool:
 
 def asset_references(text: str, base_url: str) -> set[str]:
     """Absolute URLs below W3C_BASE that ``text`` (HTML, SVG or CSS at ``base_url``) refers to."""
+    patterns = (_ATTRIBUTE, _CSS_URL, _IMPORT)
+    references = [_first(match) for pattern in patterns for match in pattern.finditer(text)]
+    for match in _SRCSET.finditer(text):  # "a.png 1x, b.png 2x"
+        references += [candidate.split()[0] for candidate in _first(match).split(",") if candidate.strip()]
     found: set[str] = set()
-    for pattern in (_ATTRIBUTE, _CSS_URL, _IMPORT):
-        for match in pattern.finditer(text):
-            reference = next((group for group in match.groups() if group is not None), "").strip()
-            if not reference or reference.startswith(("#", "data:", "javascript:", "mailto:", "tel:")):
-                continue
-            url = urldefrag(urljoin(base_url, reference)).url.split("?")[0]
-            if url.startswith("http://"):  # the W3C serves everything over https
-                url = "https://" + url[len("http://") :]
-            if url.startswith(W3C_BASE) and url != base_url:
-                found.add(url)
+    for reference in references:
+        if not reference or reference.startswith(("#", "data:", "javascript:", "mailto:", "tel:")):
+            continue
+        url = urldefrag(urljoin(base_url, reference)).url.split("?")[0]
+        if url.startswith("http://"):  # the W3C serves everything over https
+            url = "https://" + url[len("http://") :]
+        if url.startswith(W3C_BASE) and url != base_url:
+            found.add(url)
     return found
+
+
+def _first(match: re.Match[str]) -> str:
+    return next((group for group in match.groups() if group is not None), "").strip()
 
 
 def local_path(cases_dir: Path, url: str) -> Path | None:

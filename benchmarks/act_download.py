@@ -36,7 +36,7 @@ async def download_cases(cache: Path, network: NetworkSettings, *, refresh: bool
     async with NetClient(network, user_agent="govscan-act-benchmark", timeout=120) as client:
         index = cache / "testcases.json"
         wanted_index = refresh or not index.is_file()
-        if wanted_index and not await _fetch(client, TESTCASES_URL, index):
+        if wanted_index and not await _fetch(client, cache, TESTCASES_URL):
             raise RuntimeError(f"cannot download {TESTCASES_URL}")
         cases = parse_testcases(json.loads(index.read_text(encoding="utf-8")))
         wanted = {
@@ -66,17 +66,24 @@ async def _fetch_all(client: NetClient, cache: Path, urls: list[str]) -> list[st
         if path is None or path.is_file():
             return None
         async with gate:
-            return None if await _fetch(client, url, path) else url
+            return None if await _fetch(client, cache, url) else url
 
     return [url for url in await asyncio.gather(*(one(url) for url in urls)) if url]
 
 
-async def _fetch(client: NetClient, url: str, path: Path) -> bool:
+async def _fetch(client: NetClient, cache: Path, url: str) -> bool:
     response = await client.fetch(url, max_bytes=MAX_BYTES)
     if not isinstance(response, HttpResponse) or response.status != 200 or response.truncated:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")  # never leave half a file under the real name
-    partial.write_bytes(response.body)
-    partial.replace(path)
+    # "folder" redirected to "folder/": the file is what the final URL serves
+    path = local_path(cache, response.url) or local_path(cache, url)
+    if path is None:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")  # never leave half a file under the real name
+        partial.write_bytes(response.body)
+        partial.replace(path)
+    except OSError:
+        return False
     return True

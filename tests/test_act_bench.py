@@ -75,12 +75,15 @@ def test_asset_references_resolve_relative_root_relative_and_full_urls():
     <iframe src="../../test-assets/frame.html#top"></iframe>
     <a href="http://www.w3.org/WAI/content-assets/wcag-act-rules/test-assets/page.html?x=1">x</a>
     <div style="background: url('/WAI/content-assets/wcag-act-rules/test-assets/bg.jpg')"></div>
+    <img srcset="/WAI/content-assets/wcag-act-rules/test-assets/s1.png 1x, ../../test-assets/s2.png 2x">
     <a href="https://act-rules.github.io/">elsewhere</a> <a href="#main">skip</a> <a href="/WAI/">up</a>"""
     assert asset_references(html, base) == {
         W3C_BASE + "test-assets/shared/w3c-logo.png",
         W3C_BASE + "test-assets/frame.html",
         W3C_BASE + "test-assets/page.html",
         W3C_BASE + "test-assets/bg.jpg",
+        W3C_BASE + "test-assets/s1.png",
+        W3C_BASE + "test-assets/s2.png",
     }
 
 
