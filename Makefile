@@ -4,12 +4,14 @@
 #   make test-fast  run only the tests that need no browser and no server (pytest -m fast)
 #   make bench      govscan's full audit against bare navigation on a generated portal (docs/performance.md;
 #                   BENCH_ARGS="--pages 200 --rounds 1" for scale); never part of make test
+#   make bench-act  govscan's accessibility family on the W3C ACT Rules test cases (docs/accuracy.md;
+#                   ACT_ARGS="--cases DIR" for a local copy); never part of make test
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.govscan-installed
 
-.PHONY: setup browser test-fixtures demo test test-fast bench lint format clean
+.PHONY: setup browser test-fixtures demo test test-fast bench bench-act lint format clean
 
 setup: $(STAMP) browser
 
@@ -36,6 +38,10 @@ test-fast: $(STAMP)
 BENCH_ARGS ?= --pages 20 --rounds 3
 bench: setup
 	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/portal_bench.py $(BENCH_ARGS)
+
+ACT_ARGS ?=
+bench-act: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/act_rules.py $(ACT_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
