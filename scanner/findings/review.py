@@ -10,35 +10,21 @@ goes into the finding's message (every view shows it) and, as plain JSON, into i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from scanner.findings.registry import Text
+from scanner.findings.registry import REVIEW_NOTE_KEY as EVIDENCE_KEY
+from scanner.findings.registry import Finding, Result, ReviewNote
 
-EVIDENCE_KEY = "review_note"  # not "review": exports use that for the review decision
+__all__ = ["EVIDENCE_KEY", "ReviewNote", "review_reason", "with_note"]
 
 
-@dataclass(frozen=True)
-class ReviewNote:
-    reason: str  # stable key of the kind of doubt; never page values (they would split groups)
-    look_at: Text  # what a person has to look at, and what decides it
-    why: Text  # why the automated check could not decide
-
-    def message(self, what: Text) -> Text:
-        """The finding's own sentence, then what to look at and why it is left to a person."""
-        return Text(
-            de=f"{what.de}\nPrüfen: {self.look_at.de}\nWarum nicht automatisch: {self.why.de}",
-            en=f"{what.en}\nLook at: {self.look_at.en}\nWhy not automatic: {self.why.en}",
-        )
-
-    def evidence(self) -> dict[str, Any]:
-        return {
-            EVIDENCE_KEY: {
-                "reason": self.reason,
-                "look_at": {"de": self.look_at.de, "en": self.look_at.en},
-                "why": {"de": self.why.de, "en": self.why.en},
-            }
-        }
+def with_note(finding: Finding, note: ReviewNote | None) -> Finding:
+    """``finding`` with ``note`` in its message and evidence: a review without a note of its own."""
+    if note is None or finding.result is not Result.REVIEW or EVIDENCE_KEY in finding.evidence:
+        return finding
+    evidence = {**finding.evidence, **note.evidence()}
+    return replace(finding, message=note.message(finding.message), evidence=evidence)
 
 
 def review_reason(evidence: Any) -> str | None:
