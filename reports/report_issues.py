@@ -106,7 +106,7 @@ def _review_text(issue: Issue, registry: CheckRegistry, texts: Texts) -> str:
     note = first.evidence.get(REVIEW_NOTE_KEY) if isinstance(first.evidence, dict) else None
     why = note.get("why", {}).get(texts.language, "") if isinstance(note, dict) else ""
     _check, _reason, region, frame = issue.cause.value.split("\x1f")
-    where = texts["regions"].get(region, texts["review_region_content"])
+    where = texts["review_regions"].get(region, region)
     if frame:
         where += texts["review_region_frame"].format(host=frame)
     return " – ".join(part for part in (check or first.check_id, why) if part) + f" ({where})"

@@ -4,10 +4,15 @@ same doubt in the same template region on every page is one issue. Real Chromium
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from bs4 import BeautifulSoup
 from sqlmodel import select
 
+from reports.html import render_scan_report
 from reports.root_causes import root_causes
+from reports.webteam import render_webteam_report
 from scanner.store.db import session
 from scanner.store.models import Finding, Scan
 from scanner.store.scans import review_counts
@@ -50,7 +55,7 @@ def template_site(local_web: LocalWeb) -> str:
 
 
 async def test_reviews_say_why_and_the_template_doubt_is_one_issue(
-    template_site: str, run_scan, engine
+    template_site: str, run_scan, engine, tmp_path: Path
 ) -> None:
     outcome = await run_scan(make_target("Musterhausen", [template_site + "/"]))
     assert outcome.status == "completed"
@@ -86,6 +91,14 @@ async def test_reviews_say_why_and_the_template_doubt_is_one_issue(
     assert len(header.findings) == len(contrast)
     page_issues = [issue for issue in issues if issue.pages]  # the rest: site checks (statement, ...)
     assert page_issues == [header], [issue.cause.label for issue in page_issues]
+
+    # the reports name the issue by what to judge and why it is open
+    for language, words in (("de", "CSS-Hintergrundbild"), ("en", "CSS background image")):
+        html = render_scan_report(engine, outcome.scan_id, tmp_path, language).read_text(encoding="utf-8")
+        row = BeautifulSoup(html, "lxml").find(id=f"issue-{header.key}")
+        assert row is not None and words in row.get_text(" "), language
+        html = render_webteam_report(engine, outcome.scan_id, tmp_path, language).read_text(encoding="utf-8")
+        assert words in BeautifulSoup(html, "lxml").get_text(" "), language
 
     # the review count per page is there for a benchmark to watch
     assert set(counts) == {template_site + page for page in ("/", "/bauen/", "/kontakt/")}

@@ -105,9 +105,7 @@ def _finding(rule: AxeRule, entry: AxeRuleResult, node: AxeNode, outcome: str, r
     note = review_note(rule, node, outcome) if result is Result.REVIEW else None
     if note is not None:
         # For incomplete nodes axe's summary is its fail text ("contrast of 0"): the note says why instead.
-        undecided = outcome == "incomplete"
-        prefix_de, prefix_en = ("Zu prüfen: ", "Needs review: ") if undecided else ("", "")
-        message = note.message(Text(de=prefix_de + rule.help_de, en=prefix_en + rule.help_en))
+        message = note.message(Text(de=rule.help_de, en=rule.help_en))
     else:
         message = Text(de=rule.help_de + (f"\n{summary}" if summary else ""), en=rule.help_en)
     return Finding(

@@ -163,7 +163,12 @@ REPORT: dict[str, Any] = {
         "template": "Seitenelement oder Vorlage",
         "review": "gleiche Prüffrage, eine Stelle der Vorlage",
     },
-    "review_region_content": "Seiteninhalt",
+    "review_regions": {
+        "header": "Kopfbereich",
+        "navigation": "Navigation",
+        "footer": "Fußbereich",
+        "": "Seiteninhalt",
+    },
     "review_region_frame": ", im Frame von {host}",
     "issue_checks": "Prüfungen",
     "issue_findings": "Befunde",

@@ -167,7 +167,12 @@ REPORT: dict[str, Any] = {
         "template": "page element or template",
         "review": "same question to review, one template place",
     },
-    "review_region_content": "page content",
+    "review_regions": {
+        "header": "header",
+        "navigation": "navigation",
+        "footer": "footer",
+        "": "page content",
+    },
     "review_region_frame": ", in a frame of {host}",
     "issue_checks": "Checks",
     "issue_findings": "Findings",
