@@ -372,6 +372,7 @@ CLI: dict[str, Any] = {
     "checks_title": "govscan {version}: {n} Prüfungen",
     "checks_columns": ("id", "Familie", "Umfang", "Schwere", "Titel", "Bezüge"),
     "check_parts": ("Was", "Warum", "Beispiel", "So beheben", "Umgesetzt in"),
+    "check_review": ("Wenn zu prüfen: was ansehen", "Warum nicht automatisch"),
     "targets_title": "{file}: {n} Ziele, keine Fehler",
     "targets_columns": ("Name", "Start", "Ebene", "max. Seiten", "Zeitplan"),
     "datasets_title": "Datasets in {directory}",

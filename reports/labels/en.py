@@ -367,6 +367,7 @@ CLI: dict[str, Any] = {
     "checks_title": "govscan {version}: {n} checks",
     "checks_columns": ("id", "Family", "Scope", "Severity", "Title", "References"),
     "check_parts": ("What", "Why", "Example", "How to fix", "Implemented in"),
+    "check_review": ("When to review: look at", "Why not automatic"),
     "targets_title": "{file}: {n} targets, no errors",
     "targets_columns": ("Name", "Start", "Level", "max. pages", "Schedule"),
     "datasets_title": "Datasets in {directory}",
