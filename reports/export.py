@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from reports.grouping import group_key
@@ -88,13 +89,14 @@ def export_document(
     history = scan_history(engine, scan_id, baseline)
     tracked = history.by_fingerprint()
     registry = registry if registry is not None else load_all_checks()
+    reviews = Counter(finding.page_id for finding in data.findings if finding.result == "review")
     return {
         "schema": SCHEMA_URL,
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "govscan", "version": __version__},
         "scan": _scan(data),
         "checks": [_check(check) for check in checks_in_scan(data, registry)],
-        "pages": [_page(page) for page in data.pages],
+        "pages": [_page(page, reviews.get(page.id, 0)) for page in data.pages],
         "hosts": [_host(host) for host in data.hosts],
         "findings": [
             _finding(finding) | _tracking(tracked[finding.fingerprint]) for finding in data.findings
@@ -172,7 +174,7 @@ def _check(item: CheckInScan) -> dict[str, Any]:
     }
 
 
-def _page(page: PageRow) -> dict[str, Any]:
+def _page(page: PageRow, reviews: int) -> dict[str, Any]:
     return {
         "url": page.url,
         "final_url": page.final_url,
@@ -186,6 +188,7 @@ def _page(page: PageRow) -> dict[str, Any]:
         "depth": page.depth,
         "scenario": page.scenario,
         "failure_detail": page.failure_detail,
+        "reviews": reviews,  # review findings of this visit: what a person has to look at there
     }
 
 

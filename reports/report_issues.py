@@ -12,7 +12,7 @@ from reports.history import Change, ScanHistory
 from reports.labels import Texts
 from reports.queries import ScanData
 from reports.root_causes import Issue, root_causes
-from scanner.findings.registry import CheckRegistry
+from scanner.findings.registry import REVIEW_NOTE_KEY, CheckRegistry
 
 SHOWN = 15  # issues listed; the rest are counted
 
@@ -86,6 +86,8 @@ def _untested(data: ScanData, texts: Texts) -> str:
 def _cause_text(issue: Issue, registry: CheckRegistry, texts: Texts) -> str:
     """A template cause is named by what is wrong there (the check's title), then where."""
     cause = issue.cause
+    if cause.kind == "review":
+        return _review_text(issue, registry, texts)
     if cause.kind != "template":
         return cause.label
     if cause.value in registry:  # a page-level fault several checks saw: named by the linking check
@@ -95,6 +97,19 @@ def _cause_text(issue: Issue, registry: CheckRegistry, texts: Texts) -> str:
         return cause.label
     title = registry.get(check).doc.title.get(texts.language)
     return f"{title}: {cause.label}" if cause.label and cause.label != check else title
+
+
+def _review_text(issue: Issue, registry: CheckRegistry, texts: Texts) -> str:
+    """A review issue by what is to be judged (the check), why it is open, and where."""
+    first = issue.findings[0]
+    check = registry.get(first.check_id).doc.title.get(texts.language) if first.check_id in registry else ""
+    note = first.evidence.get(REVIEW_NOTE_KEY) if isinstance(first.evidence, dict) else None
+    why = note.get("why", {}).get(texts.language, "") if isinstance(note, dict) else ""
+    _check, _reason, region, frame = issue.cause.value.split("\x1f")
+    where = texts["review_regions"].get(region, region)
+    if frame:
+        where += texts["review_region_frame"].format(host=frame)
+    return " – ".join(part for part in (check or first.check_id, why) if part) + f" ({where})"
 
 
 def _row(issue: Issue, registry: CheckRegistry, texts: Texts) -> IssueRow:

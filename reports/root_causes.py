@@ -9,7 +9,11 @@ is kept; this layer says which of them one fix closes:
 - the same **host fact**: a response header or a cookie of one host, the TLS configuration of one
   server, its security.txt, reported once per host instead of once per page;
 - the same **template element** (``reports.grouping``), with overlapping checks of one family
-  (``document-lang`` and axe's ``html-has-lang``; govscan's and axe's skip link) linked to one issue.
+  (``document-lang`` and axe's ``html-has-lang``; govscan's and axe's skip link) linked to one issue;
+- the same **kind of review in one template place**: reviews of elements with the same check and
+  the same reason (``ReviewNote.reason``, e.g. colour contrast over a background image) in the same
+  region (header, navigation, footer, else the content) of the same frame host are one decision
+  for a person, whichever element and page: forty texts over the header image are one issue.
 
 Issue keys are stable across scans (like finding fingerprints), so trends and reviews can follow them.
 """
@@ -21,9 +25,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.grouping import template_anchor
+from reports.grouping import template_anchor, template_region
 from scanner.findings.fingerprint import RECIPE
 from scanner.findings.registry import Severity
+from scanner.findings.review import review_reason
 from scanner.net.domains import registrable_domain
 from scanner.net.hostnames import host_of
 from scanner.store.models import Finding
@@ -43,7 +48,7 @@ _SEVERITY_RANK = {severity.value: severity.rank for severity in Severity}
 
 @dataclass(frozen=True)
 class Cause:
-    kind: str  # service | origin (a third-party host without a known vendor) | host-fact | template
+    kind: str  # service | origin (a third-party host without a known vendor) | host-fact | template | review
     value: str  # what the cause is about: a vendor id, a domain, "host subject", a check and anchor
     label: str  # for people: the vendor's name, the domain, "host: subject", the anchor
 
@@ -124,8 +129,27 @@ def cause_of(finding: Finding, vendors_by_host: Mapping[str, tuple[str, str]] = 
     check = LINKED_CHECKS.get(finding.check_id, finding.check_id)
     if check != finding.check_id or finding.check_id in LINKED_CHECKS.values():
         return Cause("template", check, check)  # one page-level fault, whichever check saw it
+    review = _review_cause(finding)
+    if review is not None:
+        return review
     kind, anchor = template_anchor(finding)
     return Cause("template", f"{check}\x1f{kind}\x1f{anchor}", anchor or check)
+
+
+def _review_cause(finding: Finding) -> Cause | None:
+    """Reviews of elements, by check, reason, template region and frame host (see the module text).
+
+    Findings about a subject (a linked page, a part of the statement) keep their own issue: the
+    subject is what a person judges there."""
+    reason = review_reason(finding.evidence)
+    if finding.result != "review" or reason is None or finding.subject:
+        return None
+    if not (finding.selector or finding.snippet):
+        return None
+    region = template_region(finding.selector, finding.snippet) or ""
+    frame = host_of(finding.frame_url) if finding.frame_url else ""
+    label = reason + (f" ({region})" if region else "") + (f" [{frame}]" if frame else "")
+    return Cause("review", "\x1f".join((finding.check_id, reason, region, frame)), label)
 
 
 def _service(evidence: dict[str, Any], vendors_by_host: Mapping[str, tuple[str, str]]) -> Cause | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 from checks.accessibility.axe_rules import PREFIX, selector_text
+from checks.accessibility.review_notes import NOTES, UNKNOWN_RULE
 from scanner.evidence import PageCapture
 from scanner.evidence.axe import AxeEvidence
 from scanner.findings.registry import (
@@ -21,10 +22,12 @@ from scanner.findings.registry import (
     Text,
     check,
 )
+from scanner.findings.review import with_note
 
 
 @check(
     id="accessibility.axe-not-tested",
+    review=NOTES["accessibility.axe-not-tested"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,
@@ -90,20 +93,23 @@ def axe_not_tested(capture: PageCapture, context: CheckContext) -> Iterator[Find
         for entry in entries:
             if PREFIX + entry.id in REGISTRY:
                 continue
-            yield Finding(
-                result=Result.REVIEW,
-                message=Text(
-                    de=f"axe-Regel „{entry.id}“ ist dieser govscan-Version unbekannt "
-                    f"({entry.node_count} Elemente, {outcome}): {entry.help}",
-                    en=f"axe rule '{entry.id}' is unknown to this govscan version "
-                    f"({entry.node_count} elements, {outcome}).",
+            yield with_note(
+                Finding(
+                    result=Result.REVIEW,
+                    message=Text(
+                        de=f"axe-Regel „{entry.id}“ ist dieser govscan-Version unbekannt "
+                        f"({entry.node_count} Elemente, {outcome}): {entry.help}",
+                        en=f"axe rule '{entry.id}' is unknown to this govscan version "
+                        f"({entry.node_count} elements, {outcome}).",
+                    ),
+                    subject=f"axe-rule:{entry.id}",
+                    evidence={
+                        "rule": entry.id,
+                        "outcome": outcome,
+                        "nodes": [asdict(node) for node in entry.nodes[:5]],
+                    },
                 ),
-                subject=f"axe-rule:{entry.id}",
-                evidence={
-                    "rule": entry.id,
-                    "outcome": outcome,
-                    "nodes": [asdict(node) for node in entry.nodes[:5]],
-                },
+                UNKNOWN_RULE,
             )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from checks.accessibility.axe_review import review_note
 from checks.accessibility.mapping import (
     AxeRule,
     all_steps,
@@ -101,14 +102,15 @@ def rule_findings(rule: AxeRule, capture: PageCapture) -> Iterator[Finding]:
 def _finding(rule: AxeRule, entry: AxeRuleResult, node: AxeNode, outcome: str, result: Result) -> Finding:
     impact = node.impact or entry.impact
     summary = node.summary.strip()
-    prefix_de = "Zu prüfen: " if outcome == "incomplete" else ""
-    prefix_en = "Needs review: " if outcome == "incomplete" else ""
+    note = review_note(rule, node, outcome) if result is Result.REVIEW else None
+    if note is not None:
+        # For incomplete nodes axe's summary is its fail text ("contrast of 0"): the note says why instead.
+        message = note.message(Text(de=rule.help_de, en=rule.help_en))
+    else:
+        message = Text(de=rule.help_de + (f"\n{summary}" if summary else ""), en=rule.help_en)
     return Finding(
         result=result,
-        message=Text(
-            de=f"{prefix_de}{rule.help_de}" + (f"\n{summary}" if summary else ""),
-            en=f"{prefix_en}{rule.help_en}",
-        ),
+        message=message,
         severity=IMPACT_SEVERITY.get(impact or ""),
         selector=selector_text(node.target),
         snippet=node.html or None,
@@ -123,6 +125,7 @@ def _finding(rule: AxeRule, entry: AxeRuleResult, node: AxeNode, outcome: str, r
             **({"data": node.data} if node.data else {}),
             **({"nodes_on_page": entry.node_count} if entry.nodes_left_out else {}),
             "help_url": rule.help_url,
+            **(note.evidence() if note else {}),
         },
     )
 

@@ -21,6 +21,7 @@ from checks.accessibility.legal_site import (
     site_index,
     under_policy,
 )
+from checks.accessibility.review_notes import HOMEPAGE_UNTESTED, NOTES
 from checks.accessibility.statement import target_problem
 from scanner.evidence import Link, PageKind
 from scanner.findings.registry import (
@@ -36,6 +37,7 @@ from scanner.findings.registry import (
     Text,
     check,
 )
+from scanner.findings.review import with_note
 
 # Whole sentences per offer ({reason} is the homepage's failure), not names put into a sentence.
 OFFER_MESSAGES = {
@@ -83,11 +85,14 @@ def _homepage_offer(
     if not tested:
         reason = "; ".join(page.failure or "" for page in homepages) or "not crawled"
         return [
-            Finding(
-                result=Result.REVIEW,
-                message=_formatted(messages["homepage_untested"], reason=reason),
-                subject="homepage",
-                evidence={"start_urls": list(context.start_urls), "reason": reason},
+            with_note(
+                Finding(
+                    result=Result.REVIEW,
+                    message=_formatted(messages["homepage_untested"], reason=reason),
+                    subject="homepage",
+                    evidence={"start_urls": list(context.start_urls), "reason": reason},
+                ),
+                HOMEPAGE_UNTESTED,
             )
         ], []
     findings: list[Finding] = []
@@ -130,6 +135,7 @@ OFFER_FIX = Text(
 
 @check(
     id="accessibility.easy-language",
+    review=NOTES["accessibility.easy-language"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
@@ -162,6 +168,7 @@ def easy_language(site: SiteEvidence, context: CheckContext) -> Iterator[Finding
 
 @check(
     id="accessibility.sign-language",
+    review=NOTES["accessibility.sign-language"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
@@ -212,6 +219,7 @@ def sign_language(site: SiteEvidence, context: CheckContext) -> Iterator[Finding
 
 @check(
     id="accessibility.feedback-mechanism",
+    review=NOTES["accessibility.feedback-mechanism"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.MODERATE,

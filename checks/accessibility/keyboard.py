@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
 from checks.accessibility.mapping import within_standard
+from checks.accessibility.review_notes import NOTES
 from scanner.evidence import PageCapture
 from scanner.evidence.interaction import CoveringLayer, FocusStop, InteractionEvidence, KeyboardWalk
 from scanner.findings.registry import (
@@ -60,6 +61,7 @@ def _doc(title: Text, what: Text, why: Text, fix: Text, example: str = "") -> Ch
 
 @check(
     id="accessibility.keyboard-trap",
+    review=NOTES["accessibility.keyboard-trap"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.CRITICAL,
@@ -126,6 +128,7 @@ def keyboard_trap(capture: PageCapture, context: CheckContext) -> Iterator[Findi
 
 @check(
     id="accessibility.focus-visible",
+    review=NOTES["accessibility.focus-visible"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
@@ -175,6 +178,7 @@ def focus_visible(capture: PageCapture, context: CheckContext) -> Iterator[Findi
 
 @check(
     id="accessibility.focus-obscured",
+    review=NOTES["accessibility.focus-obscured"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,
@@ -234,6 +238,7 @@ def focus_obscured(capture: PageCapture, context: CheckContext) -> Iterator[Find
 
 @check(
     id="accessibility.skip-link",
+    review=NOTES["accessibility.skip-link"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,
@@ -309,6 +314,7 @@ def skip_link(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
 
 @check(
     id="accessibility.reflow",
+    review=NOTES["accessibility.reflow"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,

@@ -16,10 +16,12 @@ from urllib.parse import urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
 
+from checks.accessibility.review_notes import ADVISORY
 from checks.accessibility.statement_text import StatementLink
 from scanner.crawl.urls import normalise_url
 from scanner.evidence import Link, PageKind
 from scanner.findings.registry import CheckContext, Finding, Result, Severity, SiteEvidence
+from scanner.findings.review import with_note
 
 _I = re.IGNORECASE
 STATEMENT_TEXT = re.compile(
@@ -81,7 +83,11 @@ def under_policy(findings: list[Finding], level: str) -> list[Finding]:
     """Advisory obligations never fail: their findings become reviews of minor severity."""
     if level != "advisory":
         return findings
-    return [replace(finding, result=Result.REVIEW, severity=Severity.MINOR) for finding in findings]
+    # A recommendation is a review for a reason of its own, whatever the check's note says.
+    return [
+        with_note(replace(finding, result=Result.REVIEW, severity=Severity.MINOR), ADVISORY)
+        for finding in findings
+    ]
 
 
 # --- one pass over the stored pages --------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from checks.accessibility.review_notes import NOTES
 from scanner.crawl.urls import document_extension
 from scanner.evidence import PageCapture
 from scanner.evidence.accessibility_dom import DomEvidence, NamedLink
@@ -69,6 +70,7 @@ def names_its_type(name: str, extension: str) -> bool:
 
 @check(
     id="accessibility.link-text-generic",
+    review=NOTES["accessibility.link-text-generic"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,
@@ -120,6 +122,7 @@ def link_text_generic(capture: PageCapture, context: CheckContext) -> Iterator[F
 
 @check(
     id="accessibility.document-link-type",
+    review=NOTES["accessibility.document-link-type"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.MINOR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict
 
+from checks.accessibility.review_notes import NOTES
 from scanner.evidence import PageCapture
 from scanner.evidence.accessibility_dom import DomEvidence, MediaElement
 from scanner.findings.registry import (
@@ -28,6 +29,7 @@ SHORT_SOUND = 3.0  # seconds: WCAG 1.4.2 applies to audio playing longer than th
 
 @check(
     id="accessibility.video-captions",
+    review=NOTES["accessibility.video-captions"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
@@ -101,6 +103,7 @@ def _autoplay_message(media: MediaElement) -> Text:
 
 @check(
     id="accessibility.media-autoplay",
+    review=NOTES["accessibility.media-autoplay"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
@@ -150,6 +153,7 @@ def media_autoplay(capture: PageCapture, context: CheckContext) -> Iterator[Find
 
 @check(
     id="accessibility.closed-shadow-root",
+    review=NOTES["accessibility.closed-shadow-root"],
     family=Family.ACCESSIBILITY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from checks.accessibility.review_notes import NOTES
 from scanner.evidence import PageCapture, PageKind
 from scanner.evidence.pdf import PdfFacts, pdf_not_analysed
 from scanner.findings.registry import (
@@ -62,6 +63,7 @@ def _document_check(
         doc=doc,
         page_kinds=(PageKind.DOCUMENT,),
         requires=requires,
+        review=NOTES.get(check_id),
     )
 
 

@@ -20,6 +20,12 @@ from checks.accessibility.legal_site import (
     site_index,
     under_policy,
 )
+from checks.accessibility.review_notes import (
+    LINKED_PAGE_DOCUMENT,
+    LINKED_PAGE_NOT_CRAWLED,
+    LINKED_PAGE_UNREACHABLE,
+    NOTES,
+)
 from checks.accessibility.statement_text import PARTS, analyse_statement
 from scanner.evidence import PageKind
 from scanner.findings.registry import (
@@ -35,6 +41,7 @@ from scanner.findings.registry import (
     Text,
     check,
 )
+from scanner.findings.review import with_note
 
 MAX_AGE_DAYS = 365
 LAW = ("BITV 2.0 §7", "BGG §12b", "Durchführungsbeschluss (EU) 2018/1523")
@@ -73,6 +80,7 @@ def _statement_pages(site: SiteEvidence) -> list[str]:
 
 @check(
     id="accessibility.statement-linked",
+    review=NOTES["accessibility.statement-linked"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
@@ -146,6 +154,7 @@ def statement_linked(site: SiteEvidence, context: CheckContext) -> Iterator[Find
 
 @check(
     id="accessibility.statement-reachable",
+    review=NOTES["accessibility.statement-reachable"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
@@ -252,32 +261,36 @@ def target_problem(index: SiteIndex, url: str, what: str) -> Finding | None:
     """A finding when a linked legal page failed, is only a document, or was not crawled; else None."""
     page = index.find(url)
     if page is None:
-        return Finding(
+        finding = Finding(
             result=Result.REVIEW,
             message=_message(what, "not_crawled", url=url),
             subject=url,
             evidence={"url": url, "reason": "not crawled"},
         )
+        return with_note(finding, LINKED_PAGE_NOT_CRAWLED)
     if page.kind is PageKind.DOCUMENT and page.testable:
-        return Finding(
+        finding = Finding(
             result=Result.REVIEW,
             message=_message(what, "document", url=url),
             subject=url,
             evidence={"url": url, "reason": "document"},
         )
+        return with_note(finding, LINKED_PAGE_DOCUMENT)
     if not page.testable:
         certain = bool(page.failure and page.failure.startswith("http_error"))
-        return Finding(
+        finding = Finding(
             result=Result.FAIL if certain else Result.REVIEW,
             message=_message(what, "unreachable", url=url, failure=page.failure),
             subject=url,
             evidence={"url": url, "failure": page.failure},
         )
+        return with_note(finding, LINKED_PAGE_UNREACHABLE)  # a review only when the failure is uncertain
     return None
 
 
 @check(
     id="accessibility.statement-content",
+    review=NOTES["accessibility.statement-content"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.MODERATE,
@@ -340,6 +353,7 @@ def statement_content(site: SiteEvidence, context: CheckContext) -> Iterator[Fin
 
 @check(
     id="accessibility.statement-outdated",
+    review=NOTES["accessibility.statement-outdated"],
     family=Family.ACCESSIBILITY,
     scope=Scope.SITE,
     severity=Severity.MODERATE,

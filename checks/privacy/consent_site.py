@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from checks.privacy.classify import vendors_of_hosts
+from checks.privacy.review_notes import NOTES
 from checks.privacy.vendors import Vendor
 from scanner.evidence import PageCapture, Scenario
 from scanner.evidence.consent import ConsentEvidence
@@ -45,6 +46,7 @@ def third_party_vendors(capture: PageCapture, context: CheckContext) -> dict[str
 
 @check(
     id="privacy.consent-gates-nothing",
+    review=NOTES["privacy.consent-gates-nothing"],
     family=Family.PRIVACY,
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
@@ -128,6 +130,7 @@ def _known_consent(capture: PageCapture) -> bool:
 
 @check(
     id="privacy.third-country-recipient",
+    review=NOTES["privacy.third-country-recipient"],
     family=Family.PRIVACY,
     scope=Scope.SITE,
     severity=Severity.MODERATE,

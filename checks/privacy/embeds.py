@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.privacy.classify import EVERY_SCENARIO, requests_evidence, third_party_by_vendor
+from checks.privacy.review_notes import NOTES
 from scanner.evidence import PageCapture, Scenario
 from scanner.evidence.redact import redact_url
 from scanner.findings.registry import (
@@ -159,6 +160,7 @@ def _files_from(capture: PageCapture, context: CheckContext, category: str, mess
 
 @check(
     id="privacy.embed-without-consent",
+    review=NOTES["privacy.embed-without-consent"],
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,

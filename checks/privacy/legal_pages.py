@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from checks.privacy.consent_site import third_party_vendors
+from checks.privacy.review_notes import NOTES
 from scanner.crawl.urls import url_key
 from scanner.evidence import FailureClass, Link, PageCapture, Scenario
 from scanner.findings.registry import (
@@ -114,6 +115,7 @@ def _unreachable_message(kind: str, href: str, visited: VisitOutcome | None) -> 
 
 @check(
     id="privacy.legal-pages-reachable",
+    review=NOTES["privacy.legal-pages-reachable"],
     family=Family.PRIVACY,
     scope=Scope.SITE,
     severity=Severity.SERIOUS,
@@ -172,6 +174,7 @@ def legal_pages_reachable(site: SiteEvidence, context: CheckContext) -> Iterator
 
 @check(
     id="privacy.vendor-not-in-policy",
+    review=NOTES["privacy.vendor-not-in-policy"],
     family=Family.PRIVACY,
     scope=Scope.SITE,
     severity=Severity.MODERATE,

@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from checks.privacy.classify import JAR_SCENARIOS
+from checks.privacy.review_notes import NOTES
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
 from scanner.evidence.privacy import PrivacyEvidence
@@ -28,6 +29,7 @@ from scanner.findings.registry import (
 
 @check(
     id="privacy.canvas-fingerprinting",
+    review=NOTES["privacy.canvas-fingerprinting"],
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,

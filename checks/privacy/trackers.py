@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from checks.privacy.classify import VendorRequests, requests_evidence, third_party_by_vendor
 from checks.privacy.filter_lists import filter_match
+from checks.privacy.review_notes import NOTES
 from scanner.evidence import PageCapture, RequestRecord, Scenario
 from scanner.evidence.consent import ConsentEvidence
 from scanner.findings.registry import (
@@ -146,6 +147,7 @@ def tracker_before_consent(capture: PageCapture, context: CheckContext) -> Itera
 
 @check(
     id="privacy.tracking-after-reject",
+    review=NOTES["privacy.tracking-after-reject"],
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.CRITICAL,

@@ -12,6 +12,7 @@ from typing import Any
 from checks.security.observatory import ALGORITHM_VERSION, grade_site
 from checks.security.observatory.descriptions import RESULTS, TEST_TITLES
 from checks.security.observatory.preload import installed_preload_list
+from checks.security.review_notes import NOTES
 from scanner.evidence import HostProbeResult
 from scanner.evidence.http_headers import HttpHeadersEvidence
 from scanner.evidence.site_fetches import SiteFetches
@@ -60,6 +61,7 @@ def severity_for(modifier: int) -> Severity:
 
 @check(
     id="security.http-headers",
+    review=NOTES["security.http-headers"],
     family=Family.SECURITY,
     scope=Scope.HOST,
     severity=Severity.MODERATE,

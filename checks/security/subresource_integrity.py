@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from checks.security.review_notes import NOTES
 from scanner.evidence import PageCapture
 from scanner.findings.registry import (
     CheckContext,
@@ -50,6 +51,7 @@ def _why_no_sri(query: str, path: str) -> str | None:
 
 @check(
     id="security.sri-missing",
+    review=NOTES["security.sri-missing"],
     family=Family.SECURITY,
     scope=Scope.PAGE,
     severity=Severity.MODERATE,

@@ -71,6 +71,7 @@ def check_as_dict(check) -> dict:
         "references": check.references.as_dict(),
         "doc": {part: getattr(doc, part).__dict__ for part in ("title", "what", "why", "how_to_fix")}
         | {"example": doc.example},
+        **({"review": check.review.evidence()["review_note"]} if check.review else {}),
     }
 
 
@@ -87,6 +88,11 @@ def show_check(check, lang: str) -> None:
     ):
         if text:
             stdout.print(f"[bold]{label}[/bold]\n{markup_text(text, multiline=True)}\n")
+    if check.review:  # what its review findings ask of a person
+        for label, text in zip(
+            cli_text(lang)["check_review"], (check.review.look_at, check.review.why), strict=True
+        ):
+            stdout.print(f"[bold]{label}[/bold]\n{markup_text(text.get(lang), multiline=True)}\n")
 
 
 def module_path(module: str) -> str:

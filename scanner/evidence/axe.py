@@ -42,6 +42,16 @@ class AxeFrame:
 
 
 @dataclass(frozen=True)
+class AxeCheck:
+    """One axe check behind a node's outcome. For an incomplete node it is a check that could not
+    decide, and ``message_key`` is axe's reason (color-contrast: bgImage, bgOverlap, pseudoContent)."""
+
+    id: str
+    message_key: str = ""
+    value: str = ""  # the check's data when it is one plain value (duplicate-id-aria: the id)
+
+
+@dataclass(frozen=True)
 class AxeNode:
     target: tuple[Any, ...]  # frame selectors, then the element's (a list of parts inside shadow roots)
     frame_path: tuple[Any, ...] = ()  # the frame selectors of ``target``; () in the top document
@@ -50,6 +60,7 @@ class AxeNode:
     impact: str | None = None
     summary: str = ""  # axe's failure summary, or for incomplete nodes its check messages
     data: dict[str, Any] = field(default_factory=dict)  # measurements (contrast ratio, colours, sizes)
+    checks: tuple[AxeCheck, ...] = ()  # the checks behind the outcome; () in evidence stored before
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,34 @@ class CheckDoc:
     example: str = ""  # a short snippet of what is detected (language neutral)
 
 
+REVIEW_NOTE_KEY = "review_note"  # not "review": exports use that for the review decision
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """What a ``review`` finding asks of a person (``scanner.findings.review`` says more)."""
+
+    reason: str  # stable key of the kind of doubt; never page values (they would split groups)
+    look_at: Text  # what a person has to look at, and what decides it
+    why: Text  # why the automated check could not decide
+
+    def message(self, what: Text) -> Text:
+        """The finding's own sentence, then what to look at and why it is left to a person."""
+        return Text(
+            de=f"{what.de}\nPrüfen: {self.look_at.de}\nWarum nicht automatisch: {self.why.de}",
+            en=f"{what.en}\nLook at: {self.look_at.en}\nWhy not automatic: {self.why.en}",
+        )
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            REVIEW_NOTE_KEY: {
+                "reason": self.reason,
+                "look_at": {"de": self.look_at.de, "en": self.look_at.en},
+                "why": {"de": self.why.de, "en": self.why.en},
+            }
+        }
+
+
 @dataclass(frozen=True)
 class Finding:
     """What a check reports. The runner adds the scan, page and fingerprint when it stores it.
@@ -190,6 +218,9 @@ class Check:
     # page checks: the severity of a finding in a consent scenario, where it differs from ``severity``
     # (pairs, not a dict: a Check stays hashable)
     scenario_severities: tuple[tuple[Scenario, Severity], ...] = ()
+    # what a person looks at, and why the check cannot decide, for its ``review`` findings that do
+    # not carry a note of their own (``scanner.findings.review``)
+    review: ReviewNote | None = None
 
     def severity_in(self, scenario: Scenario) -> Severity:
         """The default severity of this check's findings in ``scenario``.
@@ -271,6 +302,7 @@ def check(
     probe: str | None = None,
     requires: Callable[[PageCapture], bool] | None = None,
     scenario_severities: Mapping[Scenario, Severity] | None = None,
+    review: ReviewNote | None = None,
     registry: CheckRegistry = REGISTRY,
 ) -> Callable[[Callable[..., Iterable[CheckItem]]], Callable[..., Iterable[CheckItem]]]:
     """Declare and register a check; decorates the function that implements it."""
@@ -289,6 +321,7 @@ def check(
             probe=probe,
             requires=requires,
             scenario_severities=tuple((scenario_severities or {}).items()),
+            review=review,
         )
         registry.add(declared)
         return function

@@ -22,6 +22,7 @@ from scanner.findings.registry import (
     Scope,
     SiteEvidence,
 )
+from scanner.findings.review import with_note
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _run(checks: list[Check], call, location: str, port: int | None = None, **wh
             log.exception("check %s crashed at %s", check.id, location)
             delta.errors += 1
             continue
-        findings = [item for item in items if isinstance(item, Finding)]
+        findings = [with_note(item, check.review) for item in items if isinstance(item, Finding)]
         outcome.records.extend(
             LocatedRecord(check.id, item.kind, item.data, where.get("host"), port)
             for item in items

@@ -253,6 +253,38 @@ def scan_summary(session: Session, scan_id: int) -> dict[str, Any]:
         "findings": {f"{family}:{result}": count for family, result, count in findings},
         "host_probes": {"ok" if ok else "not_tested": count for ok, count in hosts},
         "not_visited": not_visited_count(session, scan_id),
+        "reviews_per_page": review_load(review_counts(session, scan_id)),
+    }
+
+
+def review_counts(session: Session, scan_id: int) -> dict[str, int]:
+    """Review findings per first-visit HTML page tested (0 included): how much a person must look at.
+
+    A number to watch on clean pages: a review that does not say what to look at, or one repeated on
+    every page, makes reviewers stop reading."""
+    pages = session.exec(
+        select(Page.id, Page.url).where(
+            Page.scan_id == scan_id, Page.scenario == "first-visit", Page.kind == "html", Page.status == "ok"
+        )
+    ).all()
+    reviews = dict(
+        session.exec(
+            select(Finding.page_id, func.count())
+            .where(Finding.scan_id == scan_id, Finding.result == "review", Finding.page_id.is_not(None))
+            .group_by(Finding.page_id)
+        ).all()
+    )
+    return {url: reviews.get(page_id, 0) for page_id, url in pages}
+
+
+def review_load(counts: dict[str, int]) -> dict[str, Any]:
+    """Pages, review findings on them, and the most and the mean per page."""
+    values = list(counts.values())
+    return {
+        "pages": len(values),
+        "reviews": sum(values),
+        "max": max(values, default=0),
+        "mean": round(sum(values) / len(values), 2) if values else 0.0,
     }
 
 

@@ -20,7 +20,15 @@ from scanner.capture.collectors import PageCollector
 from scanner.config.accessibility import AccessibilitySettings
 from scanner.config.targets import TargetConfig
 from scanner.evidence import PageCapture, Scenario
-from scanner.evidence.axe import OUTCOMES, AxeEvidence, AxeFrame, AxeNode, AxeRuleResult, RuleCounts
+from scanner.evidence.axe import (
+    OUTCOMES,
+    AxeCheck,
+    AxeEvidence,
+    AxeFrame,
+    AxeNode,
+    AxeRuleResult,
+    RuleCounts,
+)
 
 MAX_NODES_PER_RULE = 50  # per page; the count of all nodes is kept beside them
 MAX_SNIPPET = 400
@@ -95,7 +103,23 @@ def _node(node: dict[str, Any], frame_urls: dict[str, str]) -> AxeNode:
         impact=node.get("impact"),
         summary=node.get("failureSummary") or _messages(node),
         data=_check_data(node),
+        checks=_checks(node),
     )
+
+
+def _checks(node: dict[str, Any]) -> tuple[AxeCheck, ...]:
+    """The checks behind the node's outcome with axe's reason key: for incomplete nodes axe's
+    messages are its fail texts (after finishRun), so the reason key is what says why it is open."""
+    found = []
+    for kind in ("any", "all", "none"):
+        for check in node.get(kind, []):
+            data = check.get("data")
+            key = data.get("messageKey") if isinstance(data, dict) else None
+            value = data if isinstance(data, str | int | float) and not isinstance(data, bool) else ""
+            found.append(
+                AxeCheck(str(check.get("id", "")), key if isinstance(key, str) else "", str(value)[:200])
+            )
+    return tuple(found)
 
 
 def _messages(node: dict[str, Any]) -> str:
