@@ -4,8 +4,9 @@ Per visit: a fresh context (``ScanBrowser.new_context``), the settle probe (``in
 ``NetworkRecorder`` for the network-quiet window (listeners only, no DevTools session), navigation
 to commit, the DOMContentLoaded and load events, ``wait_until_settled``, closing the context. No
 collectors, no page reading, no consent answering, no checks, no database: the physical floor.
-First visits run first, then the consent-scenario revisits, as in a scan, with the same overall
-and per-host concurrency.
+First visits run first, then the consent-scenario revisits, with the same overall and per-host
+concurrency. (A scan starts each revisit as soon as its page is chosen, during the crawl; since
+every visit here goes through the same per-host slots, the order changes only the tail.)
 """
 
 from __future__ import annotations

@@ -51,7 +51,8 @@ PHASES: dict[str, str] = {
     "db: frontier claim": "Frontier.claim",
     "host probe: <name>": "HostProbe.run of every registered probe",
     "host checks + db": "HostProbeRunner._store",
-    "consent revisits (phase)": "ScanRun._visit_consent_scenarios",
+    "consent revisit (each)": "ScanRun._revisit (waiting for a page slot, then the visit)",
+    "consent revisits after the crawl": "ScanRun._visit_consent_scenarios",
     "waiting for host probes": "HostProbeRunner.finish",
     "site checks + db": "ScanRun._run_site_checks",
 }
@@ -219,7 +220,8 @@ def install() -> None:
     _patch(scan, "add_findings", "db: add_findings (page)")
     _patch(scan.ScanRun, "_save", "save page (checks+db, sync)")
     _patch(Frontier, "claim", "db: frontier claim")
-    _patch(scan.ScanRun, "_visit_consent_scenarios", "consent revisits (phase)")
+    _patch(scan.ScanRun, "_revisit", "consent revisit (each)")
+    _patch(scan.ScanRun, "_visit_consent_scenarios", "consent revisits after the crawl")
     _patch(scan.ScanRun, "_run_site_checks", "site checks + db")
     _patch(hosts.HostProbeRunner, "_store", "host checks + db")
     _patch(hosts.HostProbeRunner, "finish", "waiting for host probes")

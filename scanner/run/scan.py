@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from scanner.config.targets import TargetConfig
 from scanner.crawl.frontier import Discovered, Frontier
 from scanner.crawl.politeness import HostPoliteness
 from scanner.crawl.robots import RobotsCache
-from scanner.crawl.scenarios import ScenarioVisit, scenario_visits
+from scanner.crawl.scenarios import ScenarioPlan, ScenarioVisit
 from scanner.crawl.scope import CrawlScope
 from scanner.crawl.sitemaps import discover_sitemap_urls, sitemap_candidates
 from scanner.crawl.urls import origin_of, url_key
@@ -29,6 +30,7 @@ from scanner.evidence import PageCapture, PageKind
 from scanner.findings.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.findings.runner import run_page_checks, run_site_checks
 from scanner.net.client import NetClient
+from scanner.net.hostnames import host_of
 from scanner.net.network import NetworkSettings
 from scanner.probes import load_all_probes
 from scanner.run.engine_versions import scan_engine_versions
@@ -152,6 +154,10 @@ class ScanRun:
         self.deadline = self.started + max(target.time_budget - scan.active_seconds, 0.0)
         self.in_flight = 0
         self.pages_attempted = 0
+        self.scenario_plan = ScenarioPlan(engine, scan.id, target.start_urls, target.consent.sample_pages)
+        self.revisits: list[asyncio.Future[None]] = []
+        self.revisiting = 0  # consent-scenario visits in flight
+        self.revisits_waiting: defaultdict[str, int] = defaultdict(int)  # by host
         self.stopped_by: str | None = None
 
     # --- the whole scan ------------------------------------------------------------------
@@ -175,9 +181,14 @@ class ScanRun:
             record_engine_versions(db, self.scan_id, browser.version, versions)
         try:
             await self._prepare_frontier()
-            await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
-            self._requeue_cut_visits()
-            await self._visit_consent_scenarios()
+            try:
+                self._plan_revisits(crawl_over=False)  # a resumed scan may have chosen pages already
+                await asyncio.gather(*(self._worker() for _ in range(self.target.crawl.concurrency)))
+                self._requeue_cut_visits()
+                await self._visit_consent_scenarios()
+            finally:
+                for revisit in self.revisits:
+                    revisit.cancel()  # only those still running: after an error or an interruption
             await self.probes.finish(timeout=max(self.deadline - time.monotonic(), 30.0))
             self._run_site_checks()
             return self._finish()
@@ -241,7 +252,8 @@ class ScanRun:
 
     async def _within_budget(self, visit: Awaitable[None]) -> None:
         """Run a visit unless the scan's time budget ends first: then it stops where it is, stores
-        nothing, and its page goes back to the queue (``_requeue_cut_visits``) for ``--resume``.
+        nothing, and its page goes back to the queue (``_requeue_cut_visits``; a revisit is planned
+        again from what is stored) for ``--resume``.
         """
         budget = asyncio.timeout(max(self.deadline - time.monotonic(), 0.0))
         try:
@@ -250,11 +262,11 @@ class ScanRun:
         except TimeoutError:
             if not budget.expired():
                 raise
+            self.stopped_by = "time_budget"
 
     def _requeue_cut_visits(self) -> None:
         with session(self.engine) as db:
-            if self.frontier.requeue_unfinished(db):
-                self.stopped_by = "time_budget"
+            self.frontier.requeue_unfinished(db)
 
     async def _next_item(self) -> FrontierItem | None:
         while True:
@@ -262,7 +274,7 @@ class ScanRun:
             pages_left = self.pages_attempted < self.target.max_pages
             with session(self.engine) as db:
                 kinds = ("html", "document") if pages_left else ("document",)
-                item = None if out_of_time else self.frontier.claim(db, self.politeness.is_free, kinds)
+                item = None if out_of_time else self.frontier.claim(db, self._may_crawl, kinds)
                 if item is not None:
                     if item.kind == "html":
                         self.pages_attempted += 1
@@ -293,39 +305,72 @@ class ScanRun:
             capture = await classify_visit(capture, self.scope, self.client, self.target.accessibility)
         self._store(item, capture)
         self._probe_hosts(capture)
+        self._plan_revisits(crawl_over=False)
 
     async def _robots_refusal(self, url: str) -> PageCapture | None:
         if not self.target.crawl.respect_robots:
             return None
         return await robots_refusal(url, self.robots, self.politeness)
 
-    async def _visit_consent_scenarios(self) -> None:
-        """The homepage and a sample again, in fresh contexts, after "reject" and after "accept"."""
-        consent = self.target.consent
-        if not consent.enabled or time.monotonic() >= self.deadline:
-            return
-        visits = scenario_visits(self.engine, self.scan_id, self.target.start_urls, consent.sample_pages)
-        limit = asyncio.Semaphore(self.target.crawl.concurrency)
+    # --- consent-scenario revisits, beside the crawl -------------------------------------------
 
-        async def visit(planned: ScenarioVisit) -> None:
-            async with limit:
+    def _plan_revisits(self, *, crawl_over: bool) -> None:
+        """Start the revisits of the pages chosen for good since the last call (crawl/scenarios.py)."""
+        if not self.target.consent.enabled or time.monotonic() >= self.deadline:
+            return
+        for planned in self.scenario_plan.due(crawl_over=crawl_over):
+            host = host_of(planned.url)
+            self.revisits_waiting[host] += 1  # now, so that no worker claims the host's next free slot
+            self.revisits.append(asyncio.ensure_future(self._revisit(planned, host)))
+
+    async def _visit_consent_scenarios(self) -> None:
+        """The homepage and a sample again, in fresh contexts, after "reject" and after "accept".
+
+        Most were started during the crawl; the rest of the sample is only final once it is over.
+        """
+        self._plan_revisits(crawl_over=True)
+        await asyncio.gather(*self.revisits)
+
+    def _may_crawl(self, host: str) -> bool:
+        """A first visit may start. Waiting revisits go first (they take longest): those of the same
+        host, and any whose host has a slot free (they only wait for the overall limit)."""
+        if self.revisits_waiting[host] or not self._may_open(host):
+            return False
+        return not any(
+            waiting and self.politeness.is_free(other) for other, waiting in self.revisits_waiting.items()
+        )
+
+    def _may_open(self, host: str) -> bool:
+        """A free page slot of the host, and fewer pages open in all than the crawl's concurrency."""
+        open_pages = self.in_flight + self.revisiting
+        return open_pages < self.target.crawl.concurrency and self.politeness.is_free(host)
+
+    async def _revisit(self, planned: ScenarioVisit, host: str) -> None:
+        try:
+            while not self._may_open(host):
+                await asyncio.sleep(IDLE_POLL)
                 if time.monotonic() >= self.deadline:
                     return
-                self.in_flight += 1
-                try:
-                    capture = await capture_page(
-                        self.browser,
-                        planned.url,
-                        scenario=planned.scenario,
-                        settings=self.capture_settings,
-                        collectors=self.collectors,
-                    )
-                    self._save(capture, depth=planned.depth)
-                    self._probe_hosts(capture)  # accepting consent may contact hosts of our own too
-                finally:
-                    self.in_flight -= 1
+        finally:
+            self.revisits_waiting[host] -= 1
+        self.politeness.started(host)
+        self.revisiting += 1
+        try:
+            await self._within_budget(self._revisit_now(planned))
+        finally:
+            self.revisiting -= 1
+            self.politeness.finished(host)
 
-        await asyncio.gather(*(visit(planned) for planned in visits))
+    async def _revisit_now(self, planned: ScenarioVisit) -> None:
+        capture = await capture_page(
+            self.browser,
+            planned.url,
+            scenario=planned.scenario,
+            settings=self.capture_settings,
+            collectors=self.collectors,
+        )
+        self._save(capture, depth=planned.depth)
+        self._probe_hosts(capture)  # accepting consent may contact hosts of our own too
 
     def _probe_hosts(self, capture: PageCapture) -> None:
         """Every first-party host the page contacted gets the host checks (pages, frames, requests)."""
@@ -384,7 +429,7 @@ class ScanRun:
             self.progress.pages_done += 1
         else:
             self.progress.pages_failed += 1
-        self.progress.in_flight = self.in_flight - 1
+        self.progress.in_flight = self.in_flight + self.revisiting - 1
         self._count_findings(findings)
 
     def _count_findings(self, count: int) -> None:

@@ -76,6 +76,15 @@ def count_items(session: Session, scan_id: int, state: str, kind: str | None = N
     return session.exec(query).one()
 
 
+def shallowest_unfinished_depth(session: Session, scan_id: int) -> int | None:
+    """The smallest depth of the items not yet done (queued or in flight); None when all are done."""
+    return session.exec(
+        select(func.min(FrontierItem.depth)).where(
+            FrontierItem.scan_id == scan_id, FrontierItem.state != "done"
+        )
+    ).one()
+
+
 def requeue_in_progress(session: Session, scan_id: int) -> int:
     """Items in flight when a scan died go back to the queue (committed); returns how many."""
     result = session.execute(
