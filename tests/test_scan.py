@@ -224,7 +224,7 @@ async def test_time_budget_ends_the_scan_with_the_rest_left_unvisited(
     files |= {f"/s{index}.html": page(f"Seite {index}") for index in range(20)}
     origin = local_web.site("www.langsam-budget.de", files, host_toml="delay_ms = 400\n")
 
-    outcome = await run_scan(make_target("Budget", [origin + "/"], time_budget=2.0))
+    outcome = await run_scan(make_target("Budget", [origin + "/"], time_budget=5.0))
 
     assert outcome.status == "incomplete" and outcome.stopped_by == "time_budget"  # URLs were left
     assert 1 <= len(pages_of(engine, outcome.scan_id)) < 21
