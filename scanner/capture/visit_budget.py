@@ -25,20 +25,18 @@ class VisitBudget:
 
     started: float
     seconds: float
-    until: float | None = None  # the scan's own deadline, when it ends earlier
 
     @classmethod
-    def start(cls, seconds: float, *, until: float | None = None) -> VisitBudget:
-        return cls(time.monotonic(), seconds, until)
+    def start(cls, seconds: float) -> VisitBudget:
+        return cls(time.monotonic(), seconds)
 
     @property
     def ends_at(self) -> float:
-        own = self.started + self.seconds
-        return own if self.until is None else min(own, self.until)
+        return self.started + self.seconds
 
     @property
     def load_ends_at(self) -> float:
-        return min(self.started + self.seconds * LOAD_SHARE, self.ends_at)
+        return self.started + self.seconds * LOAD_SHARE
 
     def remaining(self) -> float:
         return max(self.ends_at - time.monotonic(), 0.0)
@@ -49,7 +47,3 @@ class VisitBudget:
     def bound(self, allowance: float) -> float:
         """A step's own allowance, cut to what is left of the visit."""
         return min(allowance, self.remaining())
-
-    @property
-    def spent(self) -> bool:
-        return time.monotonic() >= self.ends_at
