@@ -163,10 +163,15 @@ def index() -> str:
     return page("Feindliche Seiten", "".join(f'<a href="{path}">{path}</a> ' for path in cases))
 
 
-def hostile_app() -> web.Application:
+def hostile_routes() -> dict:
+    """Every case, ``/`` linking them all: for ``routes_from_dict``."""
     routes: dict = {path: (200, HTML, text.encode()) for path, text in STATIC_CASES.items()}
     routes |= STREAMED_CASES
     routes["/"] = (200, HTML, index().encode())
     routes["/ping"] = ping
     routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nAllow: /\n")
-    return routes_from_dict(routes)
+    return routes
+
+
+def hostile_app() -> web.Application:
+    return routes_from_dict(hostile_routes())

@@ -47,7 +47,7 @@ async def serve(
     app: web.Application, *, ssl_context: ssl.SSLContext | None = None
 ) -> tuple[web.AppRunner, int]:
     """Start ``app`` on 127.0.0.1 on a free port; the caller ends it with ``await runner.cleanup()``."""
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, shutdown_timeout=1.0)  # a test server owes no client a graceful end
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
     await site.start()

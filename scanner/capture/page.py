@@ -177,6 +177,7 @@ async def _visit(
         return _failed_navigation(url, scenario, str(error), recorder)
     if response is None:
         return _failure(url, scenario, FailureClass.BROWSER_ERROR, "navigation produced no response")
+    recorder.watch_document(response.request)
     dom_content_loaded = await _wait_for(page, "domcontentloaded", budget, recorder)
     load = await _wait_for(page, "load", budget, recorder) if dom_content_loaded is not None else None
     if (cut_off := await _document_cut_off(page, response, recorder, load is not None)) is not None:
@@ -352,9 +353,21 @@ def _collector_error(collector: PageCollector, step: str, error: Exception) -> d
 
 
 async def _wait_for(page: Page, state: str, budget: VisitBudget, recorder: NetworkRecorder) -> float | None:
-    """Milliseconds until the page reached ``state``, or None when its time for loading ran out first."""
+    """Milliseconds until the page reached ``state``, or None when its time for loading ran out first
+    or its document was cut off (a reset: nothing more will arrive, so there is no point waiting).
+    """
+    reached = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(budget.remaining_for_load())))
+    cut_off = asyncio.ensure_future(recorder.document_failed.wait())
     try:
-        await page.wait_for_load_state(state, timeout=_ms(budget.remaining_for_load()))
+        await asyncio.wait({reached, cut_off}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        cut_off.cancel()
+        if not reached.done():
+            reached.cancel()  # the document was cut off, or the visit itself is being ended
+    if not reached.done() or reached.cancelled():
+        return None
+    try:
+        reached.result()
     except PlaywrightTimeout:
         return None  # capture what is there; the timings record that the event never came
     return recorder.elapsed_ms()

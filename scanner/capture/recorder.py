@@ -34,6 +34,8 @@ class NetworkRecorder:
         self.page = page
         self.max_document_bytes = max_document_bytes
         self.document_over_limit = asyncio.Event()  # the top document grew past the limit: stop
+        self.document_failed = asyncio.Event()  # the watched document was cut off: no load to wait for
+        self._document_request: Request | None = None
         self.document_bytes = 0  # decoded bytes of the top document so far
         self._document_id: str | None = None  # DevTools id of the top document's request
         self._main_frame_id: str | None = None
@@ -67,6 +69,12 @@ class NetworkRecorder:
         except PlaywrightError:
             pass
 
+    def watch_document(self, request: Request) -> None:
+        """Set ``document_failed`` as soon as this request (the page's document) fails."""
+        self._document_request = request
+        if request in self._failures:
+            self.document_failed.set()
+
     def reset_clock(self) -> None:
         self.started = self.last_activity = time.monotonic()
 
@@ -78,6 +86,8 @@ class NetworkRecorder:
         self._finished.clear()
         self._initiators.clear()
         self._document_id, self.document_bytes = None, 0
+        self.document_failed.clear()
+        self._document_request = None
         self.console.clear()
         self.in_flight = 0
         self.reset_clock()
@@ -126,6 +136,8 @@ class NetworkRecorder:
         self._touch()
         self.in_flight -= 1
         self._failures[request] = request.failure or "failed"
+        if request is self._document_request:
+            self.document_failed.set()
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if len(self.console) < MAX_CONSOLE_MESSAGES:
