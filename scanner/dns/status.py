@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import Any
 
+from scanner.evidence.dns import DnssecStatus
 
-class DnssecStatus(StrEnum):
-    SECURE = "secure"  # a chain of signatures from the trust anchor validates the name's zone
-    INSECURE = "insecure"  # proven (signed denial of a DS) that the chain ends above the name
-    BOGUS = "bogus"  # signatures are there but do not validate (wrong key, altered data, expired)
-    INDETERMINATE = "indeterminate"  # could not be decided: no answer, SERVFAIL, an unvalidated proof
+__all__ = ["DnssecResult", "DnssecStatus", "ZoneStep"]
 
 
 @dataclass(frozen=True)
@@ -31,13 +28,7 @@ class DnssecResult:
     steps: tuple[ZoneStep, ...] = ()
     unreachable: bool = False  # indeterminate because the servers did not answer at all
 
-    def to_json(self) -> dict:
-        return {
-            "name": self.name,
-            "status": self.status.value,
-            "reason": self.reason,
-            "zone": self.zone,
-            "steps": [
-                {"zone": step.zone, "status": step.status.value, "detail": step.detail} for step in self.steps
-            ],
-        }
+    def steps_json(self) -> list[dict[str, Any]]:
+        return [
+            {"zone": step.zone, "status": step.status.value, "detail": step.detail} for step in self.steps
+        ]

@@ -1,0 +1,52 @@
+"""Evidence of the DNS probes of a registrable domain: its DNSSEC status (``dnssec``) and the CAA
+record set relevant to it (``caa``). Plain values, for the checks to judge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from scanner.evidence.typed import TypedEvidence
+
+DNSSEC_PROBE = "dnssec"
+CAA_PROBE = "caa"
+
+
+class DnssecStatus(StrEnum):
+    """RFC 4033 §5: what validation from the trust anchor concluded about a name."""
+
+    SECURE = "secure"  # a chain of signatures from the trust anchor validates the name's zone
+    INSECURE = "insecure"  # proven (signed denial of a DS) that the chain ends above the name
+    BOGUS = "bogus"  # signatures are there but do not validate (wrong key, altered data, expired)
+    INDETERMINATE = "indeterminate"  # not decided: no answer, SERVFAIL, a proof govscan cannot check
+
+
+@dataclass(frozen=True)
+class DnssecEvidence(TypedEvidence):
+    KIND = DNSSEC_PROBE
+
+    domain: str
+    status: str  # a DnssecStatus value
+    reason: str
+    zone: str | None = None  # the deepest zone the chain reached
+    steps: tuple[dict[str, Any], ...] = ()  # {"zone", "status", "detail"} from the root down
+    servers: tuple[str, ...] = ()  # the DNS servers asked (HOST:PORT)
+    trust_anchor: str = ""  # where the trust anchor came from, and its key tags
+
+    @property
+    def dnssec_status(self) -> DnssecStatus:
+        return DnssecStatus(self.status)
+
+
+@dataclass(frozen=True)
+class CaaEvidence(TypedEvidence):
+    KIND = CAA_PROBE
+
+    domain: str
+    found_at: str | None = None  # the name holding the relevant set; None: no CAA set at all
+    records: tuple[dict[str, Any], ...] = ()  # {"flags", "tag", "value"}
+    issuers: tuple[str, ...] = ()  # CA domains allowed by "issue" (empty with records: none allowed)
+    wildcard_issuers: tuple[str, ...] = ()  # CA domains allowed to issue wildcard certificates
+    looked_at: tuple[str, ...] = ()  # the names asked, from the domain up to its top-level domain
+    servers: tuple[str, ...] = ()
