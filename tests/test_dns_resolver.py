@@ -123,7 +123,7 @@ async def test_the_relevant_caa_set_is_the_first_found_climbing_up(dns_port, anc
     found = await resolver.caa("www.signed.de")
     assert found.found_at == "signed.de."
     assert found.looked_at == ("www.signed.de.", "signed.de.")
-    assert found.issuers == ("letsencrypt.org", "harica.gr")
+    assert found.issuers == ("harica.gr", "letsencrypt.org")
     assert found.wildcard_issuers == ()  # issuewild ";": no CA may issue wildcards
     assert found.values("iodef") == ("mailto:security@signed.de",)
 

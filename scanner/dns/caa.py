@@ -11,7 +11,7 @@ import dns.rdatatype
 from scanner.dns.query import DnsQuerier
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class CaaRecord:
     flags: int
     tag: str
@@ -54,9 +54,13 @@ async def relevant_caa(querier: DnsQuerier, domain: str) -> CaaSet:
         # An alias is followed by the recursive server: the CAA set may sit under the target's name.
         for rrset in response.answer:
             if rrset.rdtype == dns.rdatatype.CAA and len(rrset):
-                records = tuple(
-                    CaaRecord(rdata.flags, rdata.tag.decode("ascii", "replace").lower(), _text(rdata.value))
-                    for rdata in rrset
+                records = tuple(  # sorted: a record set has no order, the evidence keeps one
+                    sorted(
+                        CaaRecord(
+                            rdata.flags, rdata.tag.decode("ascii", "replace").lower(), _text(rdata.value)
+                        )
+                        for rdata in rrset
+                    )
                 )
                 return CaaSet(domain, str(rrset.name), records, tuple(looked_at))
         name = name.parent()
