@@ -88,7 +88,7 @@ def signed_zones(now: float | None = None) -> Zones:
             "signed.de.",
             'www A 192.0.2.10\nwww AAAA 2001:db8::10\n@ CAA 0 issue "letsencrypt.org"\n'
             '@ CAA 0 issue "harica.gr; validationmethods=dns-01"\n@ CAA 0 issuewild ";"\n'
-            '@ CAA 0 iodef "mailto:security@signed.de"\nsub A 192.0.2.11\n',
+            '@ CAA 0 iodef "mailto:security@signed.de"\nsub A 192.0.2.11\nlocal A 127.0.0.1\n',
         ),
         "unsigned.de.": _zone("unsigned.de.", "www A 192.0.2.20\n"),
         "bogus.de.": _zone("bogus.de.", 'www A 192.0.2.30\n@ CAA 0 issue "letsencrypt.org"\n'),
@@ -191,9 +191,10 @@ def _sign_with_nsec3(
 class DnsHandler:
     """Answers queries from ``Zones`` as a recursive resolver passes authoritative data on."""
 
-    def __init__(self, zones: Zones, *, truncate_udp: bool = False) -> None:
+    def __init__(self, zones: Zones, *, truncate_udp: bool = False, servfail: bool = False) -> None:
         self.zones = zones
         self.truncate_udp = truncate_udp
+        self.servfail = servfail  # answer every query with SERVFAIL (a broken upstream)
         self.queries: list[tuple[str, str, str]] = []  # (transport, name, type) in order
 
     def answer(self, wire: bytes, transport: str) -> bytes | None:
@@ -206,7 +207,10 @@ class DnsHandler:
         response = dns.message.make_response(query)
         response.flags |= dns.flags.RA
         dnssec = bool(query.ednsflags & dns.flags.DO)
-        self._fill(response, question.name, question.rdtype, dnssec)
+        if self.servfail:
+            response.set_rcode(dns.rcode.SERVFAIL)
+        else:
+            self._fill(response, question.name, question.rdtype, dnssec)
         if transport == "udp" and self.truncate_udp:
             response.flags |= dns.flags.TC
             response.answer, response.authority = [], []

@@ -1,16 +1,19 @@
 """The DNS layer's settings and pure parts: server and trust-anchor syntax, the configuration
-keys and the command-line option, NSEC bitmaps, CAA issuers, and the two checks on evidence."""
+keys and the command-line option, NSEC bitmaps, CAA issuers, the two checks on evidence, and the
+host runner probing each registrable domain once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from checks.security.dns import caa, dnssec
 from scanner.cli import app
 from scanner.config.targets import ConfigError, load_targets
+from scanner.crawl.politeness import HostPoliteness
 from scanner.crawl.scope import FirstPartySet
 from scanner.dns.anchors import TrustAnchor, TrustAnchorError, default_anchor
 from scanner.dns.caa import CaaRecord, CaaSet
@@ -18,11 +21,16 @@ from scanner.dns.denial import rdtypes_in
 from scanner.dns.servers import DnsServer, DnsServerError
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.dns import CAA_PROBE, DNSSEC_PROBE, CaaEvidence, DnssecEvidence
-from scanner.findings.registry import CheckContext, Result, Severity
+from scanner.findings.registry import CheckContext, CheckRegistry, Result, Severity
 from scanner.net.client import NetClient
 from scanner.net.network import NetworkSettings
+from scanner.probes import HostProbe
 from scanner.probes.dns import probe_caa
-from scanner.run.hosts import domain_of
+from scanner.run.hosts import HostProbeRunner, domain_of
+from scanner.store.db import open_database, session
+from scanner.store.models import HostResult
+
+from populate import populate_failed_scan
 
 pytestmark = pytest.mark.fast
 
@@ -185,3 +193,40 @@ def test_caa_missing_or_without_issue_is_a_finding_and_issuers_pass():
     assert no_issue.subject == "no-issue"
     issuing = ({"flags": 0, "tag": "issue", "value": "letsencrypt.org"},)
     assert list(caa(_caa(found_at="a.de.", records=issuing, issuers=("letsencrypt.org",)), CONTEXT)) == []
+
+
+async def test_the_runner_probes_each_registrable_domain_once(tmp_path):
+    engine = open_database(f"sqlite:///{tmp_path / 'govscan.db'}")
+    scan_id = populate_failed_scan(engine)
+    asked: list[str] = []
+
+    async def per_domain(host: str, port: int, client: NetClient) -> HostProbeResult:
+        asked.append(host)
+        return HostProbeResult(host, port, "fake-dns", True, {})
+
+    async def per_host(host: str, port: int, client: NetClient) -> HostProbeResult:
+        return HostProbeResult(host, port, "fake-host", True, {})
+
+    probes = [
+        HostProbe("fake-dns", 53, 1, per_domain, per_domain=True),
+        HostProbe("fake-host", 443, 1, per_host),
+    ]
+    runner = HostProbeRunner(
+        engine, scan_id, probes, NetClient(), CONTEXT, CheckRegistry(), HostPoliteness(2, 0.0), max_hosts=30
+    )
+    for host in ("www.signed.de", "service.signed.de", "127.0.0.1", "www.signed.de"):
+        runner.ensure(host)
+    await runner.finish(timeout=5)
+    with session(engine) as db:
+        rows = {
+            (row.host, row.probe)
+            for row in db.exec(select(HostResult).where(HostResult.scan_id == scan_id))
+            if row.probe.startswith("fake-")
+        }
+    assert asked == ["signed.de"]
+    assert rows == {
+        ("signed.de", "fake-dns"),
+        ("www.signed.de", "fake-host"),
+        ("service.signed.de", "fake-host"),
+        ("127.0.0.1", "fake-host"),
+    }

@@ -38,6 +38,10 @@ class DnssecEvidence(TypedEvidence):
     def dnssec_status(self) -> DnssecStatus:
         return DnssecStatus(self.status)
 
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> DnssecEvidence:
+        return super().from_fields({**fields, **_tuples(fields, "steps", "servers")})
+
 
 @dataclass(frozen=True)
 class CaaEvidence(TypedEvidence):
@@ -50,3 +54,13 @@ class CaaEvidence(TypedEvidence):
     wildcard_issuers: tuple[str, ...] = ()  # CA domains allowed to issue wildcard certificates
     looked_at: tuple[str, ...] = ()  # the names asked, from the domain up to its top-level domain
     servers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> CaaEvidence:
+        names = ("records", "issuers", "wildcard_issuers", "looked_at", "servers")
+        return super().from_fields({**fields, **_tuples(fields, *names)})
+
+
+def _tuples(fields: dict[str, Any], *names: str) -> dict[str, tuple]:
+    """JSON lists back to the tuples of the frozen dataclass."""
+    return {name: tuple(fields[name]) for name in names if name in fields}

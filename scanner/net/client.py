@@ -135,19 +135,20 @@ class NetClient:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     user_agent: str = ""
     timeout: float = DEFAULT_TIMEOUT
+    # the scan's resolver, built from ``network`` when first needed (tests hand one in)
+    dns_resolver: DnsResolver | None = field(default=None, repr=False)
     _session: aiohttp.ClientSession | None = field(default=None, init=False, repr=False)
-    _dns: DnsResolver | None = field(default=None, init=False, repr=False)
 
     @property
     def dns(self) -> DnsResolver:
         """The scan's resolver: its answers (and DNSSEC results) are asked once per client."""
-        if self._dns is None:
-            self._dns = DnsResolver(
+        if self.dns_resolver is None:
+            self.dns_resolver = DnsResolver(
                 tuple(DnsServer.parse(text) for text in self.network.dns_servers),
                 trust_anchor=self.network.dns_trust_anchor,
                 host_map=self.network.host_map,
             )
-        return self._dns
+        return self.dns_resolver
 
     async def __aenter__(self) -> NetClient:
         connector = MappedConnector(
