@@ -11,6 +11,7 @@ from scanner.evidence.typed import TypedEvidence
 
 DNSSEC_PROBE = "dnssec"
 CAA_PROBE = "caa"
+DNS_PROBE_PORT = 53  # the port of their results: they are about a domain, not a host the browser contacted
 
 
 class DnssecStatus(StrEnum):

@@ -13,14 +13,19 @@ from __future__ import annotations
 from scanner.dns.query import DnsQueryError
 from scanner.dns.resolver import DnsResolver
 from scanner.evidence import FailureClass, HostProbeResult
-from scanner.evidence.dns import CAA_PROBE, DNSSEC_PROBE, CaaEvidence, DnssecEvidence, DnssecStatus
+from scanner.evidence.dns import (
+    CAA_PROBE,
+    DNS_PROBE_PORT,
+    DNSSEC_PROBE,
+    CaaEvidence,
+    DnssecEvidence,
+    DnssecStatus,
+)
 from scanner.net.client import NetClient
 from scanner.probes import host_probe
 
-DNS_PORT = 53
 
-
-@host_probe(DNSSEC_PROBE, port=DNS_PORT, per_domain=True)
+@host_probe(DNSSEC_PROBE, port=DNS_PROBE_PORT, per_domain=True)
 async def probe_dnssec(domain: str, port: int, client: NetClient) -> HostProbeResult:
     if (skipped := _not_asked(domain, port, DNSSEC_PROBE, client)) is not None:
         return skipped
@@ -41,7 +46,7 @@ async def probe_dnssec(domain: str, port: int, client: NetClient) -> HostProbeRe
     return HostProbeResult(domain, port, DNSSEC_PROBE, True, evidence.to_json())
 
 
-@host_probe(CAA_PROBE, port=DNS_PORT, per_domain=True)
+@host_probe(CAA_PROBE, port=DNS_PROBE_PORT, per_domain=True)
 async def probe_caa(domain: str, port: int, client: NetClient) -> HostProbeResult:
     if (skipped := _not_asked(domain, port, CAA_PROBE, client)) is not None:
         return skipped
