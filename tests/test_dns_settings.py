@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dns.message
+import dns.name
+import dns.rdataclass
+import dns.rdataset
+import dns.rdatatype
+import dns.rrset
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -17,12 +23,13 @@ from scanner.crawl.politeness import HostPoliteness
 from scanner.crawl.scope import FirstPartySet
 from scanner.dns.anchors import TrustAnchor, TrustAnchorError, default_anchor
 from scanner.dns.caa import CaaRecord, CaaSet
-from scanner.dns.denial import rdtypes_in
+from scanner.dns.denial import DenialError, prove_no_ds, rdtypes_in
 from scanner.dns.servers import DnsServer, DnsServerError
 from scanner.evidence import FailureClass, HostProbeResult
-from scanner.evidence.dns import CAA_PROBE, DNSSEC_PROBE, CaaEvidence, DnssecEvidence
+from scanner.evidence.dns import CAA_PROBE, DNSSEC_PROBE, CaaEvidence, DnssecEvidence, DnssecStatus
 from scanner.findings.registry import CheckContext, CheckRegistry, Result, Severity
 from scanner.net.client import NetClient
+from scanner.net.connect_to import HostMap
 from scanner.net.network import NetworkSettings
 from scanner.probes import HostProbe
 from scanner.probes.dns import probe_caa
@@ -230,3 +237,19 @@ async def test_the_runner_probes_each_registrable_domain_once(tmp_path):
         ("service.signed.de", "fake-host"),
         ("127.0.0.1", "fake-host"),
     }
+
+
+def test_a_dns_server_named_by_a_mapped_host_is_reached_where_the_mapping_says():
+    host_map = HostMap.from_strings(["ns.pruef-resolver.de:53:127.0.0.1:5353"])
+    assert DnsServer("ns.pruef-resolver.de", 53).address(host_map) == ("127.0.0.1", 5353)
+    assert DnsServer("192.0.2.53", 53).address(host_map) == ("192.0.2.53", 53)
+
+
+def test_a_denial_of_ds_from_the_wrong_zone_is_indeterminate_not_bogus():
+    response = dns.message.make_response(dns.message.make_query("a.de.", "DS"))
+    soa = dns.rrset.from_text("a.de.", 300, "IN", "SOA", "ns.a.de. hostmaster.a.de. 1 3600 600 86400 300")
+    response.authority.append(soa)
+    keys = dns.rdataset.Rdataset(dns.rdataclass.IN, dns.rdatatype.DNSKEY)
+    with pytest.raises(DenialError) as info:
+        prove_no_ds(response, dns.name.from_text("a.de."), dns.name.from_text("de."), keys)
+    assert info.value.status is DnssecStatus.INDETERMINATE

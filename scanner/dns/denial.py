@@ -48,6 +48,13 @@ def prove_no_ds(
     now: float | None = None,
 ) -> tuple[NoDs, str]:
     """What the signed denial in ``response`` (from ``zone``) proves about the DS of ``name``."""
+    for rrset in response.authority:
+        if rrset.rdtype == dns.rdatatype.SOA and rrset.name != zone:
+            # The DS lives in the parent: a denial from another zone is the server's mistake, not the zone's.
+            raise DenialError(
+                DnssecStatus.INDETERMINATE,
+                f"the answer about the DS of {name} came from the zone {rrset.name}, not from {zone}",
+            )
     nsec = _validated(response, dns.rdatatype.NSEC, zone, keys, now)
     if nsec:
         return _from_nsec(nsec, name)
