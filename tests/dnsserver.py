@@ -191,10 +191,12 @@ def _sign_with_nsec3(
 class DnsHandler:
     """Answers queries from ``Zones`` as a recursive resolver passes authoritative data on."""
 
-    def __init__(self, zones: Zones, *, truncate_udp: bool = False, servfail: bool = False) -> None:
+    def __init__(self, zones: Zones, *, truncate_udp: bool = False, rcode: int | None = None) -> None:
         self.zones = zones
         self.truncate_udp = truncate_udp
-        self.servfail = servfail  # answer every query with SERVFAIL (a broken upstream)
+        self.rcode = (
+            rcode  # answer every query with this rcode (SERVFAIL: a broken upstream; NXDOMAIN: offline)
+        )
         self.queries: list[tuple[str, str, str]] = []  # (transport, name, type) in order
 
     def answer(self, wire: bytes, transport: str) -> bytes | None:
@@ -207,8 +209,8 @@ class DnsHandler:
         response = dns.message.make_response(query)
         response.flags |= dns.flags.RA
         dnssec = bool(query.ednsflags & dns.flags.DO)
-        if self.servfail:
-            response.set_rcode(dns.rcode.SERVFAIL)
+        if self.rcode is not None:
+            response.set_rcode(self.rcode)
         else:
             self._fill(response, question.name, question.rdtype, dnssec)
         if transport == "udp" and self.truncate_udp:

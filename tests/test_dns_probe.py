@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dns.rcode
 import pytest
 import pytest_asyncio
 from aiohttp import web
@@ -104,13 +105,23 @@ async def test_a_silent_server_leaves_both_probes_not_tested(anchor_file):
     assert judged(dnssec) == [] and judged(caa) == []
 
 
-async def test_servfail_leaves_the_probes_not_tested(zones, anchor_file):
-    async with serving_dns(DnsHandler(zones, servfail=True)) as port:
+@pytest.mark.parametrize(
+    ("rcode", "dnssec_detail", "caa_detail"),
+    [
+        (dns.rcode.SERVFAIL, "SERVFAIL", "SERVFAIL"),
+        # a resolver without a way out (a sandbox, a captive network) says nothing exists
+        (dns.rcode.NXDOMAIN, "no DNSKEY of the trust anchor's zone . (NXDOMAIN)", "does not exist"),
+    ],
+)
+async def test_servfail_or_nothing_existing_leaves_the_probes_not_tested(
+    zones, anchor_file, rcode, dnssec_detail, caa_detail
+):
+    async with serving_dns(DnsHandler(zones, rcode=rcode)) as port:
         client = client_for(port, anchor_file)
         dnssec = await probe_dnssec("signed.de", 53, client)
         caa = await probe_caa("signed.de", 53, client)
     assert (dnssec.failure_class, caa.failure_class) == (FailureClass.DNS_ERROR, FailureClass.DNS_ERROR)
-    assert "SERVFAIL" in (dnssec.failure_detail or "") and "SERVFAIL" in (caa.failure_detail or "")
+    assert dnssec_detail in (dnssec.failure_detail or "") and caa_detail in (caa.failure_detail or "")
 
 
 @pytest_asyncio.fixture

@@ -5,6 +5,7 @@
 those servers (DO and CD bits, UDP with TCP on truncation, timeout and retries, a cache per scan).
 ``anchors``: the trust anchor (the IANA root KSKs unless a file is configured). ``chain``: the walk
 from the root to a name (DNSKEY of each zone, DS in its parent, RRSIGs), with ``denial`` proving an
-absent DS by NSEC or NSEC3. ``status``: secure / insecure / bogus / indeterminate and why.
+absent DS by NSEC or NSEC3 and ``signatures`` checking each RRSIG with a reason. ``status``:
+secure / insecure / bogus / indeterminate and why.
 ``caa``: the CAA record set relevant to a name (RFC 8659). ``resolver``: all of it behind one object.
 """

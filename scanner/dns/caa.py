@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import dns.name
+import dns.rcode
 import dns.rdatatype
 
-from scanner.dns.query import DnsQuerier
+from scanner.dns.query import DnsQuerier, DnsQueryError
 
 
 @dataclass(frozen=True, order=True)
@@ -45,12 +46,15 @@ class CaaSet:
 
 
 async def relevant_caa(querier: DnsQuerier, domain: str) -> CaaSet:
-    """Raises DnsQueryError when a server does not answer on the way up (the caller's indeterminate)."""
+    """Raises DnsQueryError when a server does not answer on the way up, or says that the domain
+    itself does not exist (the scan reached its hosts: that DNS view cannot be judged)."""
     name = dns.name.from_text(domain)
     looked_at: list[str] = []
     while len(name) > 1:  # the root is never asked (RFC 8659 §3)
         looked_at.append(str(name))
         response = await querier.ask(name, dns.rdatatype.CAA)
+        if len(looked_at) == 1 and response.rcode() == dns.rcode.NXDOMAIN:
+            raise DnsQueryError(f"{name} CAA: the DNS servers say {name} does not exist", unreachable=False)
         # An alias is followed by the recursive server: the CAA set may sit under the target's name.
         for rrset in response.answer:
             if rrset.rdtype == dns.rdatatype.CAA and len(rrset):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dns.dnssec
 import dns.message
 import dns.name
+import dns.rcode
 import dns.rdataset
 import dns.rdatatype
 import dns.rrset
@@ -78,17 +79,6 @@ class ChainValidator:
         reason = f"signed chain from the trust anchor to {zone}"
         return DnssecResult(str(name), DnssecStatus.SECURE, reason, str(zone), tuple(steps))
 
-    async def zone_keys_of(self, domain: str) -> tuple[dns.name.Name, dns.rdataset.Rdataset] | None:
-        """The validated zone and DNSKEY set holding ``domain`` when its status is secure (for
-        callers that check signatures of further answers)."""
-        result = await self.validate(domain)
-        if result.status is not DnssecStatus.SECURE or result.zone is None:
-            return None
-        zone = dns.name.from_text(result.zone)
-        response = await self._ask(zone, dns.rdatatype.DNSKEY)
-        found = find_rrset(response.answer, zone, dns.rdatatype.DNSKEY)
-        return (zone, found) if found is not None else None
-
     async def _ask(self, name: dns.name.Name, rdtype: int) -> dns.message.Message:
         try:
             return await self.querier.ask(name, rdtype)
@@ -123,6 +113,11 @@ class ChainValidator:
     ) -> dns.rdataset.Rdataset:
         response = await self._ask(zone, dns.rdatatype.DNSKEY)
         dnskeys = find_rrset(response.answer, zone, dns.rdatatype.DNSKEY)
+        if dnskeys is None and anchor:
+            # The anchor's zone surely has keys: the server cannot reach the DNS or drops DNSSEC data.
+            rcode = dns.rcode.to_text(response.rcode())
+            message = f"the DNS server returned no DNSKEY of the trust anchor's zone {zone} ({rcode})"
+            raise _Stop(DnssecStatus.INDETERMINATE, message)
         if dnskeys is None:
             raise _Stop(DnssecStatus.BOGUS, f"{zone} has a DS in its parent but no DNSKEY records")
         rrsigs = signatures_of(response.answer, dnskeys)

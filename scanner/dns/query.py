@@ -69,7 +69,7 @@ class DnsQuerier:
 
     async def _query(self, name: dns.name.Name, rdtype: int) -> dns.message.Message:
         if not self.servers:
-            raise DnsQueryError("no DNS servers configured and none in /etc/resolv.conf", unreachable=True)
+            raise DnsQueryError("no DNS servers configured and none in /etc/resolv.conf", unreachable=False)
         problems: list[str] = []
         answered = False
         async with self._limit:

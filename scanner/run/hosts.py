@@ -79,6 +79,10 @@ class HostProbeRunner:
         with session(engine) as db:  # a resumed scan does not probe a host twice
             self._done = probed_hosts(db, scan_id)
             self._hosts = hosts_within_limit(db, scan_id)  # the hosts that count towards max_hosts
+        # A domain probed only by the DNS probes is no host of its own: it does not count either.
+        per_domain = {probe.name for probe in probes if probe.per_domain}
+        by_host_probes = {host for host, _, name in self._done if name not in per_domain}
+        self._hosts -= {host for host, _, name in self._done if name in per_domain} - by_host_probes
 
     def ensure(self, host: str) -> None:
         """Start every probe for ``host`` that has not run in this scan yet (within the host limit)."""
