@@ -1,6 +1,6 @@
 """The dnssec and caa probes and checks against the signed test DNS server on 127.0.0.1; the
 HTTP client reaching hosts at the addresses the configured servers answer (a mapped host keeps
-its mapping)."""
+its mapping); a whole scan storing the findings of the domains of its hosts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import dns.rcode
 import pytest
 import pytest_asyncio
 from aiohttp import web
+from sqlmodel import select
 
+from reports.html import render_scan_report
 from scanner.crawl.scope import FirstPartySet
 from scanner.dns.resolver import DnsResolver
 from scanner.dns.servers import DnsServer
@@ -22,8 +24,12 @@ from scanner.findings.runner import run_host_checks
 from scanner.net.client import HttpResponse, NetClient
 from scanner.net.network import NetworkSettings
 from scanner.probes.dns import probe_caa, probe_dnssec
+from scanner.store.db import session
+from scanner.store.models import Finding, HostResult
 
+from conftest import make_target
 from dnsserver import DnsHandler, Zones, serving_dns, signed_zones, silent_dns
+from localweb import LocalWeb, page
 
 pytestmark = pytest.mark.slow
 CONTEXT = CheckContext("Test", FirstPartySet(["signed.de"]), "gemeinde")
@@ -154,3 +160,37 @@ async def test_configured_servers_answer_for_connections_and_mapped_hosts_keep_t
     assert isinstance(resolved, HttpResponse) and resolved.body == f"local.signed.de:{web_port}".encode()
     assert isinstance(mapped, HttpResponse) and mapped.body == f"www.signed.de:{web_port}".encode()
     assert not isinstance(unknown, HttpResponse) and unknown.failure_class is FailureClass.DNS_ERROR
+
+
+async def test_a_scan_judges_the_dns_of_the_domains_of_its_hosts(
+    local_web: LocalWeb, run_scan, engine, dns_port, anchor_file, tmp_path
+):
+    signed = local_web.site("www.signed.de", {"/": page('<a href="https://www.unsigned.de/">Partner</a>')})
+    local_web.site("www.unsigned.de", {"/": page("Partnerseite")})
+    dns = {"dns_servers": [f"127.0.0.1:{dns_port}"], "dns_trust_anchor": anchor_file}
+    target = make_target("DNS", [signed + "/"], ["signed.de", "unsigned.de"], crawl=dns)
+    outcome = await run_scan(target)
+
+    with session(engine) as db:
+        results = {
+            (row.host, row.probe): row.ok
+            for row in db.exec(select(HostResult).where(HostResult.scan_id == outcome.scan_id))
+            if row.port == 53
+        }
+        findings = {
+            (row.host, row.check_id, row.subject, row.severity)
+            for row in db.exec(select(Finding).where(Finding.scan_id == outcome.scan_id))
+            if row.check_id in ("security.dnssec", "security.caa")
+        }
+    assert results == {
+        ("signed.de", "dnssec"): True,
+        ("signed.de", "caa"): True,
+        ("unsigned.de", "dnssec"): True,
+        ("unsigned.de", "caa"): True,
+    }
+    assert findings == {
+        ("unsigned.de", "security.dnssec", "insecure", "moderate"),
+        ("unsigned.de", "security.caa", "missing", "minor"),
+    }
+    report = render_scan_report(engine, outcome.scan_id, tmp_path)
+    assert "nicht mit DNSSEC signiert" in report.read_text(encoding="utf-8")
