@@ -3,7 +3,8 @@ passes them on (every zone answered by itself, RRSIGs added when the query has t
 UDP and TCP on one port. Zones are signed at test time (``signed_zones``): a test root whose DS is
 the trust anchor, a signed TLD ``de.`` with children signed, unsigned, signed with a key that does
 not match its DS, altered after signing, and signed with expired signatures; and a TLD ``zz.``
-that proves absent names with NSEC3 (opt-out) instead of NSEC.
+that proves absent names with NSEC3 (opt-out) instead of NSEC, and ``hi.`` whose NSEC3 uses more
+iterations than a validator trusts.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def _ds(origin: str, dnskey: dns.rdata.Rdata) -> str:
 def signed_zones(now: float | None = None) -> Zones:
     now = time.time() if now is None else now
     keys = {
-        name: _key() for name in ("root", "de", "signed", "bogus", "wrong", "altered", "expired", "zz", "n3")
+        name: _key()
+        for name in ("root", "de", "signed", "bogus", "wrong", "altered", "expired", "zz", "n3", "hi")
     }
     children = {"signed": "signed", "bogus": "wrong", "altered": "altered", "expired": "expired"}
     de_records = "\n".join(
@@ -81,7 +83,8 @@ def signed_zones(now: float | None = None) -> Zones:
         ".": _zone(
             ".",
             f"de. NS ns.de.\nde. DS {_ds('de.', keys['de'][1])}\n"
-            f"zz. NS ns.zz.\nzz. DS {_ds('zz.', keys['zz'][1])}\n",
+            f"zz. NS ns.zz.\nzz. DS {_ds('zz.', keys['zz'][1])}\n"
+            f"hi. NS ns.hi.\nhi. DS {_ds('hi.', keys['hi'][1])}\n",
         ),
         "de.": _zone("de.", de_records),
         "signed.de.": _zone(
@@ -103,6 +106,8 @@ def signed_zones(now: float | None = None) -> Zones:
         "n3.zz.": _zone("n3.zz.", "www A 192.0.2.60\n"),
         "optout.zz.": _zone("optout.zz.", "www A 192.0.2.70\n"),
         "plain.zz.": _zone("plain.zz.", "www A 192.0.2.80\n"),
+        "hi.": _zone("hi.", "plain NS ns.plain.hi.\n"),
+        "plain.hi.": _zone("plain.hi.", "www A 192.0.2.90\n"),
     }
     valid = {"inception": now - DAY, "expiration": now + 30 * DAY}
     signing = {
@@ -120,6 +125,8 @@ def signed_zones(now: float | None = None) -> Zones:
     )
     _alter_soa(zones["altered.de."])
     _sign_with_nsec3(zones["zz."], keys["zz"], opt_out={dns.name.from_text("optout.zz.")}, **valid)
+    # more NSEC3 iterations than RFC 9276 lets validators trust: its proofs are not checked
+    _sign_with_nsec3(zones["hi."], keys["hi"], opt_out=set(), iterations=200, **valid)
     anchor = f". IN DS {_ds('.', keys['root'][1])}\n"
     return Zones({dns.name.from_text(origin): zone for origin, zone in zones.items()}, anchor, keys)
 
@@ -139,6 +146,7 @@ def _sign_with_nsec3(
     key: tuple[ed25519.Ed25519PrivateKey, dns.rdata.Rdata],
     *,
     opt_out: set[dns.name.Name],
+    iterations: int = 0,
     inception: float,
     expiration: float,
 ) -> None:
@@ -172,7 +180,7 @@ def _sign_with_nsec3(
         types = {rdataset.rdtype for rdataset in node.rdatasets if rdataset.rdtype != dns.rdatatype.RRSIG}
         if not delegation or dns.rdatatype.DS in types:
             types.add(dns.rdatatype.RRSIG)
-        hashed[dns.dnssec.nsec3_hash(name, None, 0, 1)] = types
+        hashed[dns.dnssec.nsec3_hash(name, None, iterations, 1)] = types
     ordered = sorted(hashed)
     for index, digest in enumerate(ordered):
         following = ordered[(index + 1) % len(ordered)]
@@ -180,7 +188,7 @@ def _sign_with_nsec3(
         rdata = dns.rdata.from_text(
             dns.rdataclass.IN,
             dns.rdatatype.NSEC3,
-            f"1 {1 if opt_out else 0} 0 - {following} {types}",
+            f"1 {1 if opt_out else 0} {iterations} - {following} {types}",
         )
         owner = dns.name.Name((digest.lower().encode(), *origin.labels))
         rdataset = dns.rdataset.from_rdata(300, rdata)
@@ -275,17 +283,19 @@ class DnsHandler:
                 return [name]
             before = [owner for owner in nsec if owner < name]
             return [before[-1] if before else nsec[-1]]
-        chain = {
-            owner.labels[0].decode().upper(): owner
+        records = {
+            owner: rdataset
             for owner, node in zone.nodes.items()
-            if node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.NSEC3)
+            if (rdataset := node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.NSEC3))
         }
-        if not chain:
+        if not records:
             return []
+        chain = {owner.labels[0].decode().upper(): owner for owner in records}
         ordered = sorted(chain)
+        iterations = next(iter(records.values()))[0].iterations
 
         def hashed(owner: dns.name.Name) -> str:
-            return dns.dnssec.nsec3_hash(owner, None, 0, 1)
+            return dns.dnssec.nsec3_hash(owner, None, iterations, 1)
 
         def covering(digest: str) -> dns.name.Name:
             before = [item for item in ordered if item < digest]

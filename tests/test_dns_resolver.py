@@ -55,6 +55,11 @@ def resolver_for(port: int, anchor: Path, **options) -> DnsResolver:
         ("n3.zz", DnssecStatus.SECURE, "to n3.zz."),
         ("plain.zz", DnssecStatus.INSECURE, "delegated without DS (proven by NSEC3)"),
         ("optout.zz", DnssecStatus.INSECURE, "NSEC3 opt-out span"),
+        (
+            "plain.hi",
+            DnssecStatus.INDETERMINATE,
+            "NSEC3 with 200 iterations (more than 150): proof not checked",
+        ),
     ],
 )
 async def test_dnssec_status_of_each_test_domain(dns_port, anchor_file, domain, status, reason):
