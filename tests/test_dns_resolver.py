@@ -142,3 +142,10 @@ async def test_no_caa_up_to_the_top_level_domain(dns_port, anchor_file):
 async def test_addresses_come_from_the_configured_server(dns_port, anchor_file):
     addresses = await resolver_for(dns_port, anchor_file).addresses("www.signed.de")
     assert [address for _, address in addresses] == ["192.0.2.10", "2001:db8::10"]
+
+
+async def test_a_trust_anchor_may_be_the_root_dnskey_itself(dns_port, zones, tmp_path):
+    anchor = tmp_path / "root-key.txt"
+    anchor.write_text(f". IN DNSKEY {zones.keys['root'][1].to_text()}\n", encoding="utf-8")
+    result = await resolver_for(dns_port, anchor).dnssec("signed.de")
+    assert result.status is DnssecStatus.SECURE
