@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reports.labels import Texts
 from reports.queries import PageRow, ScanData
 from reports.report_view import CountRow, Coverage, HostRow, PageView
+from scanner.evidence.dns import DNS_PROBE_PORT
 from scanner.store.models import HostResult
 
 
@@ -95,7 +96,8 @@ def _hosts_intro(hosts: list[HostRow], texts: Texts) -> str:
         return texts["hosts_none"]
     probed = sum(1 for host in hosts if host.ok)
     return texts["hosts_intro"].format(
-        hosts=len({host.host for host in hosts}),
+        # the DNS probes' rows name a domain, not a host the browser contacted
+        hosts=len({host.host for host in hosts if host.port != DNS_PROBE_PORT}),
         probed=probed,
         total=len(hosts),
         not_tested=len(hosts) - probed,

@@ -71,6 +71,7 @@ BAD_BY_NAME: dict[str, list[str]] = {
     "target": ["Nirgendwo"],
     "timezone_name": ["Mars/Olympus_Mons"],
     "connect_to": ["nur-ein-host"],
+    "dns_server": ["127.0.0.1:99999"],
     "fail_on": ["new:sehr-schlimm"],
     "decision": ["vielleicht"],
     "reason": [" "],

@@ -19,6 +19,8 @@ from conftest import make_target
 from localweb import LocalWeb, page
 
 PROBES = {"http-redirect", "http-headers", "security-txt", "tls"}
+# Once per registrable domain; the test network maps every host and names no DNS server.
+DOMAIN_PROBES = dict.fromkeys(("caa", "dnssec"), "dns_not_asked")
 
 
 def portal(local_web: LocalWeb, domain: str) -> str:
@@ -46,6 +48,7 @@ async def test_hosts_of_frames_and_files_get_the_host_checks(local_web: LocalWeb
     outcome = await run_scan(make_target("Abdeckung", [origin + "/"], ["hostabdeckung.de"]))
 
     hosts = probed(engine, outcome.scan_id)
+    assert hosts.pop("hostabdeckung.de") == DOMAIN_PROBES
     expected = {f"{name}.hostabdeckung.de" for name in ("www", "formulare", "dateien")}
     assert set(hosts) == expected
     for host in expected:
@@ -80,6 +83,7 @@ async def test_hosts_beyond_the_limit_are_listed_as_not_tested(
 
     hosts = probed(engine, outcome.scan_id)
     assert hosts["www.hostgrenze.de"] == dict.fromkeys(PROBES)  # the page host, contacted first
+    assert hosts["hostgrenze.de"] == DOMAIN_PROBES  # the domain of the hosts within the limit
     for host in ("formulare.hostgrenze.de", "dateien.hostgrenze.de"):
         assert hosts[host] == dict.fromkeys(PROBES, "host_limit"), host
 
@@ -88,4 +92,7 @@ async def test_hosts_beyond_the_limit_are_listed_as_not_tested(
     hosts_text = soup.select_one("#coverage-hosts").get_text(" ", strip=True)
     assert "Höchstzahl geprüfter Hosts erreicht (max_probed_hosts) (host_limit)" in hosts_text
     intro = soup.select_one("#coverage-hosts").find_previous("p").get_text(" ", strip=True)
-    assert intro.startswith("3 erstparteiliche Hosts") and f"{len(PROBES) * 2} nicht getestet" in intro
+    assert (
+        intro.startswith("3 erstparteiliche Hosts")
+        and f"{len(PROBES) * 2 + len(DOMAIN_PROBES)} nicht getestet" in intro
+    )

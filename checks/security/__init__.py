@@ -6,6 +6,7 @@ FAMILY = FamilyDeclaration(
     name="security",
     checks=(
         "checks.security.cookie_flags",
+        "checks.security.dns",
         "checks.security.http_headers",
         "checks.security.https_redirect",
         "checks.security.mixed_content",
@@ -19,6 +20,7 @@ FAMILY = FamilyDeclaration(
         "checks.security.version_banner",
     ),
     host_probes=(
+        "scanner.probes.dns",
         "scanner.probes.http_headers",
         "scanner.probes.http_redirect",
         "scanner.probes.security_txt",

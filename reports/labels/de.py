@@ -139,6 +139,7 @@ REPORT: dict[str, Any] = {
         "document_incomplete": "Dokument nicht vollständig übertragen",
         "document_too_large": "Dokument zu groß (Größengrenze)",
         "unresponsive": "Seite antwortet nicht (Skript ohne Ende)",
+        "dns_not_asked": "über --connect-to erreicht: sein DNS wurde nicht befragt (dns_servers setzen)",
         "scan_error": "interner Fehler von govscan",
         "nothing_in_scope": "keine Start-Adresse im Prüfbereich",
     },

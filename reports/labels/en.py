@@ -142,6 +142,7 @@ REPORT: dict[str, Any] = {
         "document_incomplete": "document did not arrive completely",
         "document_too_large": "document too large (size limit)",
         "unresponsive": "page stopped answering (endless script)",
+        "dns_not_asked": "reached through --connect-to: its DNS was not asked (set dns_servers)",
         "scan_error": "internal govscan error",
         "nothing_in_scope": "no start address in scope",
     },

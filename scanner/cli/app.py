@@ -22,6 +22,7 @@ from rich.console import Console
 from scanner import __version__
 from scanner.capture.browser import ChromiumNotFound
 from scanner.config.targets import ConfigError
+from scanner.dns.servers import DnsServer, DnsServerError
 from scanner.net.connect_to import ConnectToError
 from scanner.net.network import NetworkSettings
 from scanner.net.trust import CaBundleError, TrustStoreError, read_ca_bundle
@@ -63,6 +64,14 @@ ConnectToOption = Annotated[
 CaBundleOption = Annotated[
     Path | None, typer.Option("--ca-bundle", help="PEM file with an extra CA to trust.")
 ]
+DnsServerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dns-server",
+        metavar="HOST:PORT",
+        help="Ask this DNS server (repeatable; replaces dns_servers and /etc/resolv.conf).",
+    ),
+]
 TimezoneOption = Annotated[
     str, typer.Option("--timezone", help="Time zone of the cron lines in targets.toml.")
 ]
@@ -99,14 +108,23 @@ def errors_to_exit_codes() -> Iterator[None]:
         raise typer.Exit(3) from None
 
 
-def network_options(connect_to: list[str] | None, ca_bundle: Path | None) -> NetworkSettings:
+def network_options(
+    connect_to: list[str] | None, ca_bundle: Path | None, dns_servers: list[str] | None = None
+) -> NetworkSettings:
+    for server in dns_servers or []:
+        try:
+            DnsServer.parse(server)
+        except DnsServerError as error:
+            raise Exit(2, f"--dns-server {server}: {error}") from None
     if ca_bundle is not None:
         if ca_bundle.is_dir():
             raise Exit(2, f"--ca-bundle {ca_bundle}: is a folder, expected a PEM file")
         if not ca_bundle.is_file():
             raise Exit(2, f"--ca-bundle {ca_bundle}: file not found, expected a PEM file")
         read_ca_bundle(ca_bundle)  # fails early with a clear message when it holds no certificate
-    return NetworkSettings.build(connect_to or [], ca_bundle.resolve() if ca_bundle else None)
+    return NetworkSettings.build(
+        connect_to or [], ca_bundle.resolve() if ca_bundle else None, dns_servers=dns_servers or []
+    )
 
 
 def output_folder(out: Path, option: str = "--out") -> Path:

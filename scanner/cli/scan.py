@@ -13,6 +13,7 @@ from scanner.cli.app import (
     CaBundleOption,
     ConnectToOption,
     DbOption,
+    DnsServerOption,
     Exit,
     app,
     console,
@@ -45,6 +46,7 @@ def scan(
     db: DbOption = DEFAULT_DB,
     connect_to: ConnectToOption = None,
     ca_bundle: CaBundleOption = None,
+    dns_server: DnsServerOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the target's unfinished scan.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON on stdout.")] = False,
@@ -61,7 +63,7 @@ def scan(
     from scanner.cli.gate import enforce_gate, prepare_gate
 
     with errors_to_exit_codes():
-        network = network_options(connect_to, ca_bundle)
+        network = network_options(connect_to, ca_bundle, dns_server)
         selected = load_targets(targets).select(target or [])
         engine = open_database(db)
         if resume:

@@ -74,6 +74,8 @@ class CrawlSettings(BaseModel):
     drop_query_params: tuple[str, ...] = DEFAULT_DROP_QUERY_PARAMS
     connect_to: tuple[str, ...] = ()
     ca_bundle: Path | None = None
+    dns_servers: tuple[str, ...] = ()  # HOST:PORT; none: /etc/resolv.conf
+    dns_trust_anchor: Path | None = None  # None: the IANA root KSKs
     tls_profile: TlsProfileName = DEFAULT_TLS_PROFILE
 
     def drops_query_param(self, name: str) -> bool:
@@ -179,6 +181,8 @@ def _crawl_fields(base: Path) -> dict[str, Parser]:
         "drop_query_params": v.list_of(v.non_empty_string),
         "connect_to": v.list_of(v.connect_to),
         "ca_bundle": v.existing_file(base),
+        "dns_servers": v.list_of(v.dns_server),
+        "dns_trust_anchor": v.trust_anchor_file(base),
         "tls_profile": v.tls_profile,
     }
 

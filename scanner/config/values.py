@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from croniter import croniter
 
 from scanner.config.regex_safety import nested_quantifier
+from scanner.dns.anchors import TrustAnchor, TrustAnchorError
+from scanner.dns.servers import DnsServer, DnsServerError
 from scanner.evidence.tls import TLS_PROFILES
 from scanner.net.connect_to import ConnectTo, ConnectToError
 from scanner.net.domains import is_public_suffix
@@ -253,6 +255,31 @@ def connect_to(value: Any) -> str:
     except ConnectToError as error:
         raise Invalid(str(error)) from None
     return text
+
+
+def dns_server(value: Any) -> str:
+    """HOST:PORT of a DNS server (an IPv6 address in brackets), kept as the string."""
+    text = non_empty_string(value)
+    try:
+        DnsServer.parse(text)
+    except DnsServerError as error:
+        raise Invalid(str(error)) from None
+    return text
+
+
+def trust_anchor_file(base: Path) -> Callable[[Any], Path]:
+    """A file of DS or DNSKEY records in zone-file syntax, the start of DNSSEC validation."""
+    existing = existing_file(base)
+
+    def parse(value: Any) -> Path:
+        path = existing(value)
+        try:
+            TrustAnchor.from_file(path)
+        except TrustAnchorError as error:
+            raise Invalid(f'{error}; expected lines like ". IN DS 20326 8 2 E06D44B8..."') from None
+        return path
+
+    return parse
 
 
 def existing_file(base: Path) -> Callable[[Any], Path]:

@@ -57,6 +57,7 @@ class FailureClass(StrEnum):
     DOCUMENT_INCOMPLETE = "document_incomplete"  # the document stalled or was cut off: not judged on a part
     DOCUMENT_TOO_LARGE = "document_too_large"  # the document (decoded) exceeded the size limit
     UNRESPONSIVE = "unresponsive"  # the page's scripts kept its renderer from answering (an endless loop)
+    DNS_NOT_ASKED = "dns_not_asked"  # hosts reached through --connect-to, no DNS servers configured
 
 
 @dataclass(frozen=True)

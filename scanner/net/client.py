@@ -2,7 +2,8 @@
 
 It applies the scan's ``--connect-to`` mapping through its resolver (TLS still verifies and sends
 SNI for the original host name) and trusts the scan's ``--ca-bundle`` in addition to the system
-roots, exactly like the browser does.
+roots, exactly like the browser does. It holds the scan's DNS resolver (``client.dns``); where
+DNS servers are configured, hosts without a mapping are reached at the addresses they answer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from scanner.dns.resolver import DnsResolver
+from scanner.dns.servers import DnsServer
 from scanner.evidence import FailureClass
 from scanner.net.connect_to import HostMap
 from scanner.net.failures import classify_client_error
@@ -29,21 +32,22 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 class MappedResolver(AbstractResolver):
     """Answers mapped (host, port) pairs from the host map; everything else from normal DNS."""
 
-    def __init__(self, host_map: HostMap) -> None:
+    def __init__(self, host_map: HostMap, dns: DnsResolver | None = None) -> None:
         self.host_map = host_map
         self.fallback = aiohttp.ThreadedResolver()
+        self.dns = dns  # the configured DNS servers; None: the system's resolver
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         target = self.host_map.resolve(host, port)
         if target is None:
-            return await self.fallback.resolve(host, port, family)
+            return await self._unmapped(host, port, family)
         address, address_port = target
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:  # the mapping names another host: resolve that one
-            results = await self.fallback.resolve(address, address_port, family)
+            results = await self._unmapped(address, address_port, family)
             return [{**result, "hostname": host} for result in results]
         address_family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
         return [
@@ -57,8 +61,28 @@ class MappedResolver(AbstractResolver):
             )
         ]
 
+    async def _unmapped(self, host: str, port: int, family: socket.AddressFamily) -> list[ResolveResult]:
+        if self.dns is None or _is_ip(host):
+            return await self.fallback.resolve(host, port, family)
+        results = [
+            ResolveResult(
+                hostname=host, host=address, port=port, family=kind, proto=0, flags=socket.AI_NUMERICHOST
+            )
+            for kind, address in await self.dns.addresses(host)
+        ]
+        wanted = [result for result in results if family in (socket.AF_UNSPEC, result["family"])]
+        return wanted or results
+
     async def close(self) -> None:
         await self.fallback.close()
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class MappedConnector(aiohttp.TCPConnector):
@@ -111,11 +135,24 @@ class NetClient:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     user_agent: str = ""
     timeout: float = DEFAULT_TIMEOUT
+    # the scan's resolver, built from ``network`` when first needed (tests hand one in)
+    dns_resolver: DnsResolver | None = field(default=None, repr=False)
     _session: aiohttp.ClientSession | None = field(default=None, init=False, repr=False)
+
+    @property
+    def dns(self) -> DnsResolver:
+        """The scan's resolver: its answers (and DNSSEC results) are asked once per client."""
+        if self.dns_resolver is None:
+            self.dns_resolver = DnsResolver(
+                tuple(DnsServer.parse(text) for text in self.network.dns_servers),
+                trust_anchor=self.network.dns_trust_anchor,
+                host_map=self.network.host_map,
+            )
+        return self.dns_resolver
 
     async def __aenter__(self) -> NetClient:
         connector = MappedConnector(
-            MappedResolver(self.network.host_map),
+            MappedResolver(self.network.host_map, self.dns if self.network.dns_servers else None),
             ssl=client_ssl_context(self.network.ca_bundle),
             limit=32,
             limit_per_host=2,

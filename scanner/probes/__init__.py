@@ -25,16 +25,21 @@ class HostProbe:
     port: int  # the port probed on every first-party host (80: plain HTTP, 443: TLS)
     connections: int  # the most connections the probe opens to one server at a time
     run: ProbeFn
+    # True: run once per registrable domain of the hosts (DNS), handed the domain instead of a
+    # host; it asks the scan's DNS servers, not the host, so the host's connection budget is not held
+    per_domain: bool = False
 
 
 PROBES: dict[str, HostProbe] = {}
 
 
-def host_probe(name: str, *, port: int, connections: int = 1) -> Callable[[ProbeFn], ProbeFn]:
+def host_probe(
+    name: str, *, port: int, connections: int = 1, per_domain: bool = False
+) -> Callable[[ProbeFn], ProbeFn]:
     def register(function: ProbeFn) -> ProbeFn:
         if name in PROBES:
             raise ValueError(f"host probe {name!r} is registered twice")
-        PROBES[name] = HostProbe(name, port, connections, function)
+        PROBES[name] = HostProbe(name, port, connections, function, per_domain)
         return function
 
     return register

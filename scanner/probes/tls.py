@@ -85,8 +85,16 @@ async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Scan ``host:port`` (through ``--connect-to`` when mapped) and record the facts."""
     mapped = client.network.host_map.resolve(host, port)
     address, connect_port = mapped if mapped else (None, port)
-    if address is not None and not _is_ip(address):
-        address = await asyncio.to_thread(_lookup, address, connect_port)
+    try:
+        if client.network.dns_servers and not _is_ip(address or host):
+            # Configured DNS servers answer for every connection the mapping leaves alone.
+            address = (await client.dns.addresses(address or host))[0][1]
+        elif address is not None and not _is_ip(address):
+            address = await asyncio.to_thread(_lookup, address, connect_port)
+    except OSError as error:
+        return HostProbeResult(
+            host, port, TLS_PROBE, False, {"attempts": 0}, FailureClass.DNS_ERROR, str(error)
+        )
     ca_bundle = client.network.ca_bundle
     failure: tuple[FailureClass, str] = (FailureClass.NETWORK_ERROR, "not run")
     for attempt in range(ATTEMPTS):

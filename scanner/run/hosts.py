@@ -4,12 +4,14 @@ Every first-party host the browser contacted gets the probes: hosts that served 
 in frames (online forms, where citizens type personal data), hosts that only served assets or
 received beacons. They start as soon as a page first contacts the host and never block page
 visits. Hosts beyond the target's ``max_probed_hosts`` and probes that cannot finish are stored as
-"not tested" with their failure class, never as a pass.
+"not tested" with their failure class, never as a pass. Probes of a domain (DNS) run once per
+registrable domain of the hosts within the limit, and are stored under the domain's name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -20,6 +22,7 @@ from scanner.evidence import FailureClass, HostProbeResult, PageCapture
 from scanner.findings.registry import CheckContext, CheckRegistry
 from scanner.findings.runner import run_host_checks
 from scanner.net.client import NetClient
+from scanner.net.domains import registrable_domain
 from scanner.net.hostnames import host_of
 from scanner.probes import HostProbe
 from scanner.store.db import session
@@ -39,6 +42,14 @@ def contacted_hosts(capture: PageCapture, first_party: FirstPartySet) -> list[st
     urls = [capture.final_url or capture.url, *capture.frames, *(request.url for request in capture.requests)]
     hosts = (host_of(url) for url in urls if url.startswith(("http://", "https://")))
     return [host for host in dict.fromkeys(hosts) if host and first_party.contains_host(host)]
+
+
+def domain_of(host: str) -> str | None:
+    """The registrable domain a DNS probe asks about; None for an address or a single label."""
+    domain = registrable_domain(host)
+    if "." not in domain or domain.replace(".", "").isdigit() or ":" in domain:
+        return None
+    return domain
 
 
 class HostProbeRunner:
@@ -68,6 +79,10 @@ class HostProbeRunner:
         with session(engine) as db:  # a resumed scan does not probe a host twice
             self._done = probed_hosts(db, scan_id)
             self._hosts = hosts_within_limit(db, scan_id)  # the hosts that count towards max_hosts
+        # A domain probed only by the DNS probes is no host of its own: it does not count either.
+        per_domain = {probe.name for probe in probes if probe.per_domain}
+        by_host_probes = {host for host, _, name in self._done if name not in per_domain}
+        self._hosts -= {host for host, _, name in self._done if name in per_domain} - by_host_probes
 
     def ensure(self, host: str) -> None:
         """Start every probe for ``host`` that has not run in this scan yet (within the host limit)."""
@@ -76,15 +91,18 @@ class HostProbeRunner:
             return
         self._hosts.add(host)
         for probe in self.probes:
-            key = (host, probe.port, probe.name)
+            subject = domain_of(host) if probe.per_domain else host
+            if subject is None:
+                continue
+            key = (subject, probe.port, probe.name)
             if key not in self._done and key not in self._tasks:
-                self._tasks[key] = asyncio.create_task(self._run(probe, host))
+                self._tasks[key] = asyncio.create_task(self._run(probe, subject))
 
     def _refuse(self, host: str) -> None:
         """A host beyond the limit: recorded as not tested, once per probe."""
         detail = f"more first-party hosts than max_probed_hosts = {self.max_hosts}"
         for probe in self.probes:
-            if (host, probe.port, probe.name) not in self._done:
+            if not probe.per_domain and (host, probe.port, probe.name) not in self._done:
                 self._store(
                     HostProbeResult(host, probe.port, probe.name, False, {}, FailureClass.HOST_LIMIT, detail)
                 )
@@ -112,7 +130,13 @@ class HostProbeRunner:
                 )
 
     async def _run(self, probe: HostProbe, host: str) -> None:
-        async with self.politeness.probe_connections(host, probe.connections), self._limit:
+        # A domain's probes ask the DNS servers, not the host: no connection of its budget is held.
+        budget = (
+            contextlib.nullcontext()
+            if probe.per_domain
+            else self.politeness.probe_connections(host, probe.connections)
+        )
+        async with budget, self._limit:
             try:
                 result = await probe.run(host, probe.port, self.client)
             except asyncio.CancelledError:

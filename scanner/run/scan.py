@@ -91,7 +91,10 @@ async def scan_target(
             target = TargetConfig.from_json_dict(scan.config_json)  # resume exactly what was started
         else:
             scan = create_scan(db, target_row, target)
-    own_network = NetworkSettings.build(target.crawl.connect_to, target.crawl.ca_bundle)
+    crawl = target.crawl
+    own_network = NetworkSettings.build(
+        crawl.connect_to, crawl.ca_bundle, crawl.dns_servers, crawl.dns_trust_anchor
+    )
     network = (network or NetworkSettings()).merged(own_network)
     run = ScanRun(engine, scan, target, registry, on_progress, resumed=scan.resumed_count > 0)
     if deadline is not None:

@@ -41,6 +41,8 @@ class ScanCommand:
             arguments += ["--connect-to", str(rule)]
         if self.network.ca_bundle:
             arguments += ["--ca-bundle", str(self.network.ca_bundle)]
+        for server in self.network.dns_servers:
+            arguments += ["--dns-server", server]
         return arguments
 
 
