@@ -6,12 +6,14 @@
 #                   BENCH_ARGS="--pages 200 --rounds 1" for scale); never part of make test
 #   make bench-act  govscan's accessibility family on the W3C ACT Rules test cases (docs/accuracy.md;
 #                   ACT_ARGS="--cases DIR" for a local copy); never part of make test
+#   make bench-hostile  a portal where a third of the pages are hostile: every page classified, what
+#                   each costs (docs/performance.md); never part of make test
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.govscan-installed
 
-.PHONY: setup browser test-fixtures demo test test-fast bench bench-act lint format clean
+.PHONY: setup browser test-fixtures demo test test-fast bench bench-act bench-hostile lint format clean
 
 setup: $(STAMP) browser
 
@@ -42,6 +44,10 @@ bench: setup
 ACT_ARGS ?=
 bench-act: setup
 	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/act_rules.py $(ACT_ARGS)
+
+HOSTILE_ARGS ?= --page-timeout 10 --each
+bench-hostile: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/hostile_portal.py $(HOSTILE_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
