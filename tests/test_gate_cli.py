@@ -32,6 +32,8 @@ settle_quiet = 0.2
 settle_cap = 2
 use_sitemaps = false
 interaction_pages = 0
+[target.consent]
+enabled = false  # the consent scenarios are tested elsewhere; here they would only cost time
 """,
         encoding="utf-8",
     )

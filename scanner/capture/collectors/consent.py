@@ -40,6 +40,7 @@ from scanner.evidence.consent import COLLECTOR, KNOWN_STATES, ConsentEvidence, i
 __all__ = ["AUTOCONSENT_VERSION", "ConsentCollector", "is_known_consent"]
 
 ACTION_TIMEOUT = 8.0  # seconds for autoconsent to finish opting out or in
+UNKNOWN_BANNER_AFTER = 1.0  # seconds a banner shows without autoconsent naming its CMP: no rule knows it
 AUTOCONSENT_CONFIG = {
     "enabled": True,
     "autoAction": None,  # we decide when to act: after the banner screenshot
@@ -161,14 +162,19 @@ class ConsentCollector(PageCollector):
         visit.reset_for_capture()
 
     async def _detect(self, page: Page, visit: _Visit, window: float) -> list[ConsentButton]:
-        """Wait for autoconsent to find a banner; stop early once German buttons show and it found none."""
+        """Wait for autoconsent to find a banner; stop early once German buttons show and it found none.
+
+        Autoconsent names a CMP it recognises (``cmpDetected``) before it reports the popup: a banner
+        showing for a second with no CMP named is one no rule knows, and the German fallback answers it.
+        """
         waited, step = 0.0, 0.5
         while waited < window:
             if await visit.wait_for(lambda: visit.popup is not None or visit.nothing_found, step):
                 break
             waited += step
-            if waited >= 2.0 and await find_consent_buttons(page):
-                break  # a banner no rule knows: the German fallback will answer it
+            unknown = waited >= UNKNOWN_BANNER_AFTER and not visit.detected
+            if (unknown or waited >= 2 * UNKNOWN_BANNER_AFTER) and await find_consent_buttons(page):
+                break  # a banner no rule knows (or one whose popup autoconsent does not confirm)
         # A banner may still be fading in: read its buttons until two reads agree (at most 2 s).
         buttons = await find_consent_buttons(page)
         for _ in range(8):
