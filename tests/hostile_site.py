@@ -53,6 +53,10 @@ STATIC_CASES: dict[str, str] = {
         "Dialoge",
         "<script>setInterval(()=>{alert('x');confirm('y');window.open('/dialoge.html')},200)</script>",
     ),
+    # memory without end: the renderer runs out (V8's heap limit, about 2 GB here, in 6-9 s) and crashes
+    "/speicher.html": page(
+        "Speicher", "<script>const a=[];for(;;){a.push(new Array(1e7).fill(Math.random()))}</script>"
+    ),
     # thousands of links and iframes
     "/viele-links.html": page(
         "Viele Links", "".join(f'<a href="/nirgends/{n}">Link {n}</a> ' for n in range(20000))

@@ -357,6 +357,8 @@ async def _wait_for(page: Page, state: str, budget: VisitBudget, recorder: Netwo
     or its document was cut off (a reset: nothing more will arrive, so there is no point waiting).
     """
     reached = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(budget.remaining_for_load())))
+    # A crash may fail it while the visit is being ended: that is the visit's to report, not asyncio's.
+    reached.add_done_callback(lambda done: done.cancelled() or done.exception())
     cut_off = asyncio.ensure_future(recorder.document_failed.wait())
     try:
         await asyncio.wait({reached, cut_off}, return_when=asyncio.FIRST_COMPLETED)
