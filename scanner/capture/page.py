@@ -26,6 +26,7 @@ from scanner.capture.settings import CaptureSettings
 from scanner.capture.settle import StoppedEarly, install_probe, wait_until_settled
 from scanner.capture.visit_budget import END_MARGIN, READ_MINIMUM, VisitBudget
 from scanner.evidence import (
+    OUT_OF_TIME,
     FailureClass,
     PageCapture,
     PageKind,
@@ -249,7 +250,7 @@ async def _run_collectors(
         allowance = budget.bound(collector.time_allowance)
         if allowance <= 0:
             spent = f"not run: the page timeout ({budget.seconds:.0f} s) was spent before this collector"
-            extras[collector.name] = {"error": spent}
+            extras[collector.name] = {"error": spent, OUT_OF_TIME: True}
             continue
         evidence = await _collect(collector, page, capture, allowance)
         if evidence is not None:  # None: the collector skipped this page
@@ -342,7 +343,7 @@ async def _collect(collector: PageCollector, page: Page, capture: PageCapture, a
         evidence = await asyncio.wait_for(collector.collect(page, capture), timeout=allowance)
         return evidence.to_json() if isinstance(evidence, TypedEvidence) else evidence
     except TimeoutError:
-        return {"error": f"no result within {allowance:.0f} s"}
+        return {"error": f"no result within {allowance:.0f} s", OUT_OF_TIME: True}
     except Exception as error:
         return _collector_error(collector, "collect", error)
 

@@ -201,6 +201,12 @@ class PageCapture:
         """Why collector ``name`` left no evidence on this page, if it failed."""
         return _error(self.extras.get(name))
 
+    def out_of_time(self) -> tuple[str, ...]:
+        """The collectors that found no time left on this page (``OUT_OF_TIME`` in their error)."""
+        return tuple(
+            name for name, raw in self.extras.items() if isinstance(raw, dict) and raw.get(OUT_OF_TIME)
+        )
+
     def has_evidence(self, name: str) -> bool:
         """Collector ``name`` ran on this page and left evidence, not an error."""
         return isinstance(self.extras.get(name), dict) and self.collector_error(name) is None
@@ -244,6 +250,9 @@ def _parse(raw: Any, kind: type[T], cache: dict[type, Any]) -> T | None:
     if kind not in cache:
         cache[kind] = kind.from_json(raw) if isinstance(raw, dict) else None
     return cache[kind]
+
+
+OUT_OF_TIME = "out_of_time"  # marks a collector error: the page timeout ended it, not the page
 
 
 def _error(raw: Any) -> str | None:

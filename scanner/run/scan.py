@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,6 +37,7 @@ from scanner.probes import load_all_probes
 from scanner.run.engine_versions import scan_engine_versions
 from scanner.run.hosts import HostProbeRunner, contacted_hosts
 from scanner.run.outcome import ScanOutcome, ScanProgress, end_scan, mark_scan
+from scanner.run.quiet import QuietGate
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
 from scanner.store.frontier import count_items, mark_done
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 IDLE_POLL = 0.1  # seconds a worker waits when every queued host is busy
+log = logging.getLogger(__name__)
 
 
 ProgressCallback = Callable[[ScanProgress], None]
@@ -161,6 +164,7 @@ class ScanRun:
         self.revisits: list[asyncio.Future[None]] = []
         self.revisiting = 0  # consent-scenario visits in flight
         self.revisits_waiting: defaultdict[str, int] = defaultdict(int)  # by host
+        self.quiet = QuietGate(lambda: self.in_flight + self.revisiting)
         self.stopped_by: str | None = None
 
     # --- the whole scan ------------------------------------------------------------------
@@ -302,13 +306,27 @@ class ScanRun:
             capture = refused
             self.pages_attempted -= 1  # not visited, so it does not use up the page budget
         else:
-            capture = await capture_page(
-                self.browser, item.url, settings=self.capture_settings, collectors=self.collectors
-            )
+            capture = await self._first_visit(item.url)
+            if capture.out_of_time() and self.in_flight + self.revisiting > 1:
+                capture = await self._once_more_when_quiet(item.url, capture)
             capture = await classify_visit(capture, self.scope, self.client, self.target.accessibility)
         self._store(item, capture)
         self._probe_hosts(capture)
         self._plan_revisits(crawl_over=False)
+
+    async def _first_visit(self, url: str) -> PageCapture:
+        return await capture_page(
+            self.browser, url, settings=self.capture_settings, collectors=self.collectors
+        )
+
+    async def _once_more_when_quiet(self, url: str, first: PageCapture) -> PageCapture:
+        """Collectors (axe above all) ran out of time while other pages shared the machine: visit
+        once more with the browser to itself, and keep that visit unless it could not be tested."""
+        log.info(
+            "%s: %s ran out of time under load; visiting it again alone", url, ", ".join(first.out_of_time())
+        )
+        again = await self.quiet.run(lambda: self._first_visit(url))
+        return again if again.is_testable else first
 
     async def _robots_refusal(self, url: str) -> PageCapture | None:
         if not self.target.crawl.respect_robots:
@@ -344,9 +362,11 @@ class ScanRun:
         )
 
     def _may_open(self, host: str) -> bool:
-        """A free page slot of the host, and fewer pages open in all than the crawl's concurrency."""
+        """A free page slot of the host, fewer pages open in all than the crawl's concurrency, and no
+        visit waiting for the browser to itself (``quiet.py``)."""
         open_pages = self.in_flight + self.revisiting
-        return open_pages < self.target.crawl.concurrency and self.politeness.is_free(host)
+        may = open_pages < self.target.crawl.concurrency and self.politeness.is_free(host)
+        return may and not self.quiet.closed
 
     async def _revisit(self, planned: ScenarioVisit, host: str) -> None:
         try:
