@@ -58,6 +58,11 @@ LABELS = {
         "intro": "Alle Drittanbieter, die beim Scan kontaktiert wurden, mit Unternehmen, Sitzland und "
         "Nachweisen. Sitzland ist der Sitz des Unternehmens, nicht der Serverstandort. DPF-Angaben laut "
         "govscan-Anbieterregister (Stand {registry}); vor Verwendung prüfen.",
+        "causes_heading": "Worum es geht: die Ursachen der Datenschutz-Befunde",
+        "causes_intro": "Jede Zeile ist ein Dienst oder eine Stelle der Website, auf die Befunde "
+        "zurückgehen, mit ihrer Reichweite; die Tabellen danach zeigen die Nachweise.",
+        "causes_caption": "Ursachen der Datenschutz-Befunde, die wichtigsten zuerst",
+        "no_causes": "Keine automatisch erkennbaren Datenschutz-Befunde auf den getesteten Seiten.",
         "consent_heading": "Einwilligungsbanner",
         "no_consent": "Die Szenarien „nach Ablehnen“ und „nach Zustimmen“ wurden nicht besucht.",
         "comparison_heading": "Vorher / nach Ablehnen / nach Zustimmen",
@@ -108,6 +113,11 @@ LABELS = {
         "intro": "Every third party contacted during the scan, with company, headquarters country and "
         "evidence. Country is the company's headquarters, not the server location. DPF status as recorded "
         "in govscan's vendor registry (as of {registry}); verify before relying on it.",
+        "causes_heading": "What this is about: the causes of the privacy findings",
+        "causes_intro": "Each row is a service or a part of the site that findings come down to, with its "
+        "reach; the tables after it show the evidence.",
+        "causes_caption": "Causes of the privacy findings, the most important first",
+        "no_causes": "No automatically detectable privacy findings on the pages tested.",
         "consent_heading": "Consent banner",
         "no_consent": "The scenarios 'after reject' and 'after accept' were not visited.",
         "comparison_heading": "Before / after reject / after accept",

@@ -37,6 +37,7 @@ class IssuesView:
     more: str | None  # "… and N more issues" when not all are listed
     changes: str | None  # what changed since the baseline scan; None when no history was given
     untested: str  # what the scan could not test
+    privacy: list[IssueRow]  # the causes of the privacy findings alone: the DPO section opens with them
 
 
 def build_issues_view(
@@ -50,7 +51,15 @@ def build_issues_view(
     rows = issue_rows(issues[:SHOWN], registry, texts)
     hidden = len(issues) - len(rows)
     more = texts["issues_more"].format(more=texts.plural("n_issues", hidden)) if hidden > 0 else None
-    return IssuesView(intro, rows, more, _changes(history, texts), _untested(data, texts))
+    privacy = root_causes((f for f in data.findings if f.family == "privacy"), data.vendors_by_host)
+    return IssuesView(
+        intro,
+        rows,
+        more,
+        _changes(history, texts),
+        _untested(data, texts),
+        issue_rows(privacy, registry, texts),
+    )
 
 
 def issue_rows(issues: list[Issue], registry: CheckRegistry, texts: Texts) -> list[IssueRow]:

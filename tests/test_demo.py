@@ -281,6 +281,14 @@ def test_demo_report_has_the_dpo_section(demo: dict) -> None:
     document = BeautifulSoup(Path(demo["outcome"]["report"]).read_text(encoding="utf-8"), "lxml")
     section = document.find(id="dpo")
     assert section.find("h2").get_text() == "Datenschutz: Empfänger und Einwilligung"
+    # It opens with the causes of the privacy findings, before the evidence tables.
+    assert section.find("h3").get_text() == "Worum es geht: die Ursachen der Datenschutz-Befunde"
+    causes = [row.th.get_text() for row in section.find(id="dpo-issue").find("tbody").find_all("tr")]
+    assert causes[0] == "Google Tag Manager"  # the tag that ignores "reject", on every page
+    assert {"Google Analytics", "YouTube"} <= set(causes)
+    assert all(
+        "privacy" in row.td.get_text() for row in section.find(id="dpo-issue").find("tbody").find_all("tr")
+    )
     consent = section.find(id="dpo-consent")
     assert "german-text" in consent.get_text() and "beantwortet" in consent.get_text()
     assert section.find("img")["src"].startswith("data:image/jpeg;base64,")
