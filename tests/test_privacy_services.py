@@ -167,3 +167,49 @@ async def test_processing_after_accept_becomes_findings_of_the_accepted_scenario
     }
     assert ("privacy.session-recording", "hotjar", "serious") in recorded
     assert ("privacy.tracker-before-consent", "google-tag-manager", "info") in recorded
+
+
+# Writes on every load, whatever the visitor answered ("immer"), and only while nothing was
+# answered yet ("vorher"): after "reject" the jar still holds both, but only one was written again.
+DEVICE_WRITES_JS = """(function () {
+  var answered = /(?:^|; )wahl=/.test(document.cookie);
+  document.cookie = "immer_id=Xk9fQ2mZp7LwR4tBq8Vn; path=/; max-age=31536000";
+  localStorage.setItem("immer_key", "Hq3Zr8LmT1pX6wKd0NbY");
+  if (!answered) {
+    document.cookie = "vorher_id=Pw7Lk2Qz9Rm4Xt6Bv1Nc; path=/; max-age=31536000";
+    localStorage.setItem("vorher_key", "Jd5Tg8Wq2Lz7Rk3Mx9Pb");
+  }
+})();"""
+
+
+async def test_after_reject_only_what_was_written_after_the_answer_is_a_finding(
+    local_web: LocalWeb, run_scan, engine
+) -> None:
+    host = "www.ablehnung-speicher.de"
+    site = local_web.site(
+        host,
+        {
+            "/": page('<h1>Start</h1><script src="/wahl.js"></script><script src="/geraet.js"></script>'),
+            "/wahl.js": CONSENTED_BANNER_JS,
+            "/geraet.js": DEVICE_WRITES_JS,
+        },
+    )
+    target = make_target(
+        "Ablehnung-Amt", [site + "/"], crawl={"settle_cap": 2.0}, consent={"sample_pages": 0}
+    )
+
+    outcome = await run_scan(target)
+
+    findings = findings_of(engine, outcome.scan_id)
+
+    def subjects(check: str, scenario: str) -> set[str | None]:
+        return {subject for c, _, subject, s, *_ in findings if c == check and s == scenario}
+
+    cookies, storage = "privacy.identifier-cookie-before-consent", "privacy.identifier-storage-before-consent"
+    assert subjects(cookies, "first-visit") == {f"immer_id@{host}", f"vorher_id@{host}"}
+    assert subjects(storage, "first-visit") == {f"local:{site}:immer_key", f"local:{site}:vorher_key"}
+    # after "reject" both are still in the jar; only the one written again after the answer counts
+    assert subjects(cookies, "rejected") == {f"immer_id@{host}"}
+    assert subjects(storage, "rejected") == {f"local:{site}:immer_key"}
+    severities = {severity for c, _, _, s, severity, _ in findings if c == cookies and s == "rejected"}
+    assert severities == {"serious"}  # as unconsented as before any answer

@@ -19,11 +19,11 @@ from scanner.findings.registry import CheckContext
 # "reject" it is as unconsented as on the first visit, after "accept" it is on record (``info``
 # unless the check declares otherwise), so exports, diffs and --fail-on see it too.
 EVERY_SCENARIO = (Scenario.FIRST_VISIT, Scenario.REJECTED, Scenario.ACCEPTED)
-# Checks of the cookie jar and of the privacy collector's visit log leave out "reject": the consent
-# collector answers the banner on a first load in the same context, so that capture still holds
-# what the load wrote before the answer (the demo's _ga) and cannot yet tell it from later writes.
-# After "accept" such carry-over is harmless: the finding is on record as info.
-JAR_SCENARIOS = (Scenario.FIRST_VISIT, Scenario.ACCEPTED)
+# Checks of the cookie jar judge a "rejected" capture only on what was written after the answer:
+# the consent collector answers the banner on a first load in the same context, so the jar still
+# holds what that load wrote before (the demo's _ga), which the first visit already judges
+# (``carried_over_cookies``, ``carried_over_storage``). After "accept" carry-over is harmless: the
+# finding is on record as info.
 MIN_IDENTIFIER_LENGTH = 10
 MIN_IDENTIFIER_ENTROPY = 3.0  # bits per character; "necessary" or "de" stay below, client ids above
 ONE_DAY = 86400.0
@@ -134,6 +134,28 @@ def cookie_lifetime(cookie: CookieRecord, setter: dict | None, now: float | None
     if cookie.expires is None:
         return None
     return cookie.expires - (now if now is not None else time.time())
+
+
+def carried_over_cookies(capture: PageCapture) -> set[tuple[str, str]]:
+    """(name, domain) of the cookies a "rejected" capture holds without a write seen after the
+    answer: left by the consent step's load, or by a writer not seen at all. Empty otherwise."""
+    if capture.scenario is not Scenario.REJECTED:
+        return set()
+    evidence = capture.evidence(PrivacyEvidence)
+    if evidence is None:  # no record of the writes: nothing in the jar can be put after the answer
+        return {(cookie.name, cookie.domain) for cookie in capture.cookies}
+    written_after = {(e.name, e.domain) for e in evidence.cookie_setters if e.setter and not e.before_answer}
+    return {(cookie.name, cookie.domain) for cookie in capture.cookies} - written_after
+
+
+def carried_over_storage(capture: PageCapture) -> set[tuple[str, str, str]]:
+    """(origin, kind, key) of the web-storage entries a "rejected" capture holds without a write
+    seen after the answer (the privacy collector keeps only the capture's own writes). Empty otherwise."""
+    if capture.scenario is not Scenario.REJECTED:
+        return set()
+    evidence = capture.evidence(PrivacyEvidence)
+    written_after = {(e.origin, e.kind, e.key) for e in evidence.storage_writers} if evidence else set()
+    return {(item.origin, item.kind, item.key) for item in capture.storage} - written_after
 
 
 def cookie_setters(capture: PageCapture) -> dict[tuple[str, str], dict]:

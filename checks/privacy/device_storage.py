@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.privacy.classify import (
-    JAR_SCENARIOS,
+    EVERY_SCENARIO,
     ONE_DAY,
+    carried_over_cookies,
+    carried_over_storage,
     cookie_lifetime,
     cookie_setters,
     identifier_entropy,
@@ -42,7 +44,7 @@ def _script_vendor(url: str | None) -> dict | None:
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
-    scenarios=JAR_SCENARIOS,
+    scenarios=EVERY_SCENARIO,
     references=REFERENCES,
     doc=CheckDoc(
         title=Text(de="Kennungs-Cookies vor der Einwilligung", en="Identifier cookies before consent"),
@@ -53,13 +55,15 @@ def _script_vendor(url: str | None) -> dict | None:
             "mindestens einen Tag lebt. Die Evidenz nennt, wer es gesetzt hat: die Antwort (Set-Cookie) "
             "oder das Skript (document.cookie mit Aufrufstapel), auch wenn ein fremdes Skript ein Cookie "
             "auf der eigenen Domain setzt (z. B. _ga). "
-            "Läuft auch nach „Akzeptieren“ (info: mit Einwilligung).",
+            "Läuft auch nach „Ablehnen“ (nur was nach der Antwort geschrieben wurde) und nach "
+            "„Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit a cookie is set that looks like an identifier (value of 10+ characters "
             "with high entropy; numbers and random-looking runs count by their form, not their digits, so "
             "the verdict is the same on every visit) and lives at least a day. The evidence names its "
             "setter: the response (Set-Cookie) or the script (document.cookie with stack), also when a "
             "third-party script sets a first-party cookie (e.g. _ga). "
-            "Also run after 'accept' (info: with consent).",
+            "Also run after 'reject' (only what was written after the answer) and after 'accept' "
+            "(info: with consent).",
         ),
         why=Text(
             de="Das Speichern von Informationen auf dem Endgerät braucht eine Einwilligung, wenn es nicht "
@@ -82,7 +86,10 @@ def _script_vendor(url: str | None) -> dict | None:
 )
 def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext) -> Iterator[Finding]:
     setters = cookie_setters(capture)
+    carried_over = carried_over_cookies(capture)
     for cookie in sorted(capture.cookies, key=lambda item: (item.domain, item.name)):
+        if (cookie.name, cookie.domain) in carried_over:
+            continue
         setter = setters.get((cookie.name, cookie.domain))
         lifetime = cookie_lifetime(cookie, setter)
         if lifetime is None or lifetime < ONE_DAY or not looks_like_identifier(cookie.value):
@@ -120,7 +127,7 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
-    scenarios=JAR_SCENARIOS,
+    scenarios=EVERY_SCENARIO,
     references=REFERENCES,
     doc=CheckDoc(
         title=Text(
@@ -131,10 +138,12 @@ def identifier_cookie_before_consent(capture: PageCapture, context: CheckContext
             de="Beim ersten Aufruf legt ein Skript im localStorage oder sessionStorage (jedes "
             "Frame-Ursprungs) "
             "einen Wert ab, der wie eine Kennung aussieht; die Evidenz nennt das schreibende Skript."
-            " Läuft auch nach „Akzeptieren“ (info: mit Einwilligung).",
+            " Läuft auch nach „Ablehnen“ (nur was nach der Antwort geschrieben wurde) und nach "
+            "„Akzeptieren“ (info: mit Einwilligung).",
             en="On the first visit a script stores a value that looks like an identifier in localStorage or "
             "sessionStorage (of any frame origin); the evidence names the writing script."
-            " Also run after 'accept' (info: with consent).",
+            " Also run after 'reject' (only what was written after the answer) and after 'accept' "
+            "(info: with consent).",
         ),
         why=Text(
             de="TDDDG §25 gilt für jede Speicherung auf dem Endgerät, nicht nur für Cookies.",
@@ -151,8 +160,9 @@ def identifier_storage_before_consent(capture: PageCapture, context: CheckContex
     evidence = capture.evidence(PrivacyEvidence)
     entries = evidence.storage_writers if evidence else ()
     writers = {(item.origin, item.kind, item.key): item.script for item in entries}
+    carried_over = carried_over_storage(capture)
     for item in sorted(capture.storage, key=lambda record: (record.origin, record.kind, record.key)):
-        if not looks_like_identifier(item.value):
+        if (item.origin, item.kind, item.key) in carried_over or not looks_like_identifier(item.value):
             continue
         writer = writers.get((item.origin, item.kind, item.key))
         yield Finding(

@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from checks.privacy.classify import JAR_SCENARIOS
+from checks.privacy.classify import EVERY_SCENARIO
 from checks.privacy.review_notes import NOTES
 from checks.privacy.vendors import vendor_registry
 from scanner.evidence import PageCapture
@@ -33,7 +33,7 @@ from scanner.findings.registry import (
     family=Family.PRIVACY,
     scope=Scope.PAGE,
     severity=Severity.SERIOUS,
-    scenarios=JAR_SCENARIOS,  # form-over-http below: the form is the same in every scenario
+    scenarios=EVERY_SCENARIO,  # the capture after an answer holds only its own canvas reads
     references=References(
         law=("TDDDG §25 Abs. 1", "DSK OH Digitale Dienste"),
         standards=("Englehardt & Narayanan 2016, Online Tracking: A 1-million-site Measurement",),
@@ -46,11 +46,12 @@ from scanner.findings.registry import (
             "Farben, ohne save/restore oder Ereignisse) und liest das Bild aus (toDataURL/getImageData, "
             "nicht "
             "verlustbehaftet): die Kriterien von Englehardt und Narayanan. Ein Hinweis, kein Beweis. "
-            "Läuft auch nach „Akzeptieren“ (info).",
+            "Läuft auch nach „Ablehnen“ und nach „Akzeptieren“ (info).",
             en="A script draws text on a canvas (at least 16×16 pixels, 10 distinct characters or two "
             "colours, "
             "no save/restore or events) and reads the image back (toDataURL/getImageData, not lossy): the "
-            "Englehardt–Narayanan criteria. An indicator, not proof. Also run after 'accept' (info).",
+            "Englehardt–Narayanan criteria. An indicator, not proof. Also run after 'reject' and 'accept' "
+            "(info).",
         ),
         why=Text(
             de="Fingerprinting liest Merkmale des Endgeräts aus, um Besuchende ohne Cookies "

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 CLOSE_TIMEOUT = END_MARGIN  # closing the context ends the page's renderer, busy or not
 BROWSER_ATTEMPTS = 2  # a page is visited again once after the browser died during its visit
+CAPTURE_STARTS_TIMEOUT = 2.0  # seconds a collector may take to set apart what the consent step left
 READ_ATTEMPTS = 3  # reads of a page that keeps navigating itself before it counts as self_navigating
 _CRASHED = "Target crashed"
 # Playwright's words when a read met a document being replaced by a navigation of the page's own.
@@ -169,6 +170,12 @@ async def _visit(
         except Exception as error:
             extras[collector.name] = _collector_error(collector, "prepare", error)
     await _before_visit(page, url, scenario, settings, collectors, extras)
+    for collector in collectors:
+        if collector.name not in extras:
+            try:
+                await asyncio.wait_for(collector.capture_starts(page), CAPTURE_STARTS_TIMEOUT)
+            except Exception as error:
+                extras[collector.name] = _collector_error(collector, "capture_starts", error)
     recorder.forget()
     budget = VisitBudget.start(settings.page_timeout)
     navigations = _Navigations(page)

@@ -74,6 +74,9 @@ class CookieAttribution(_Record):
     path: str = ""
     partition_key: str | None = None
     setter: CookieSetter | None = None
+    # written only by the consent step's load, before the banner was answered: carried over, not
+    # written by the visit after the answer (the checks of the "rejected" scenario leave it out)
+    before_answer: bool = False
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Self:

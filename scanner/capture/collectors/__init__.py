@@ -47,6 +47,11 @@ class PageCollector(ABC):
         then starts afresh, and nothing loaded here is part of it. Most collectors do nothing here."""
         return None
 
+    async def capture_starts(self, page: Page) -> None:
+        """After ``before_visit``, as the capture proper begins: what the collector saw until now
+        belongs to the consent step, not to the capture. Most collectors do nothing here."""
+        return None
+
     @abstractmethod
     async def collect(self, page: Page, capture: PageCapture) -> Any:
         """After the page settled and the standard capture was read: return the evidence, a

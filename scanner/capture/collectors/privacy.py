@@ -73,6 +73,8 @@ class _VisitLog:
     """Everything reported during one visit (one browser context)."""
 
     writes: list[_Write] = field(default_factory=list)
+    # the consent step's load, before the banner was answered: what it wrote may linger in the jar
+    writes_before_answer: list[_Write] = field(default_factory=list)
     reports: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     pending: list[asyncio.Task] = field(default_factory=list)
     blocked: dict[str, list[str]] = field(default_factory=dict)  # cookie line -> Chromium's reasons
@@ -140,6 +142,17 @@ class PrivacyCollector(PageCollector):
             session.on("Network.responseReceivedExtraInfo", log.on_extra_info)
             await session.send("Network.enable")
 
+    async def capture_starts(self, page: Page) -> None:
+        """Writes and calls of the consent step's load are not the capture's: keep its cookie writes
+        apart (a cookie they left in the jar is marked ``before_answer``), drop the rest."""
+        log = self._visits.get(page.context)
+        if log is None:
+            return
+        if log.pending:  # Set-Cookie headers still being read
+            await asyncio.wait(log.pending, timeout=1.0)
+        log.writes_before_answer, log.writes = log.writes, []
+        log.pending, log.reports = [], []
+
     async def collect(self, page: Page, capture: PageCapture) -> PrivacyEvidence:
         log = self._visits.pop(page.context, None) or _VisitLog()
         if log.pending:
@@ -149,7 +162,7 @@ class PrivacyCollector(PageCollector):
             {
                 # hosts contacted by this visit: site checks compare scenarios and pages with them
                 "hosts": sorted({request.host for request in capture.requests if request.host}),
-                "cookie_setters": _cookie_setters(capture.cookies, log.writes),
+                "cookie_setters": _cookie_setters(capture.cookies, log.writes, log.writes_before_answer),
                 "cookies_not_stored": _not_stored(capture.cookies, log),
                 **_reported(log.reports),
                 **_device_inventory([found for found in frames if found]),
@@ -157,21 +170,30 @@ class PrivacyCollector(PageCollector):
         )
 
 
-def _cookie_setters(jar: tuple[CookieRecord, ...], writes: list[_Write]) -> list[dict[str, Any]]:
-    """Each cookie in the jar with its last writer; ``setter`` None when no write was seen."""
+def _cookie_setters(
+    jar: tuple[CookieRecord, ...], writes: list[_Write], before_answer: list[_Write] = ()
+) -> list[dict[str, Any]]:
+    """Each cookie in the jar with its last writer; ``setter`` None when no write was seen, and
+    ``before_answer`` when that writer was the consent step's load and nothing wrote it since."""
     result = []
     for cookie in jar:
-        writer = next((write for write in reversed(writes) if _same_cookie(write, cookie)), None)
+        writer = _last_write(writes, cookie)
+        earlier = None if writer else _last_write(before_answer, cookie)
         result.append(
             {
                 "name": cookie.name,
                 "domain": cookie.domain,
                 "path": cookie.path,
                 "partition_key": _partition_site(cookie.partition_key),
-                "setter": writer.as_setter() if writer else None,
+                "setter": (writer or earlier).as_setter() if writer or earlier else None,
+                "before_answer": earlier is not None,
             }
         )
     return result
+
+
+def _last_write(writes: list[_Write], cookie: CookieRecord) -> _Write | None:
+    return next((write for write in reversed(writes) if _same_cookie(write, cookie)), None)
 
 
 def _not_stored(jar: tuple[CookieRecord, ...], log: _VisitLog) -> list[dict[str, Any]]:
