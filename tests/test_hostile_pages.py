@@ -43,10 +43,11 @@ EXPECTED: dict[str, tuple[str, str | None] | set[tuple[str, str | None]]] = {
     "/speicher.html": {("failed", "unresponsive"), ("failed", "renderer_crash")},
     # every alert blocks the page's scripts until it is dismissed: answered between dialogs, or not
     "/dialoge.html": {("ok", None), ("failed", "unresponsive")},
-    # heavy, not hostile: read in time on a quiet machine, a timeout under load, never a pass by default
-    "/viele-links.html": {("ok", None), ("failed", "timeout")},
-    "/viele-frames.html": {("ok", None), ("failed", "timeout")},
-    "/verschachtelt.html": {("ok", None), ("failed", "timeout")},
+    # heavy, not hostile: read in time on a quiet machine, under load a timeout or a renderer too busy
+    # to answer; never a pass by default
+    "/viele-links.html": {("ok", None), ("failed", "timeout"), ("failed", "unresponsive")},
+    "/viele-frames.html": {("ok", None), ("failed", "timeout"), ("failed", "unresponsive")},
+    "/verschachtelt.html": {("ok", None), ("failed", "timeout"), ("failed", "unresponsive")},
     "/klein.html": ("ok", None),
     "/impressum.html": ("ok", None),
     "/stockt.html": ("failed", "document_incomplete"),

@@ -7,7 +7,9 @@ such visit runs at a time. Used once per page at most (``ScanRun._once_more_when
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -34,3 +36,27 @@ class QuietGate:
                 return await visit()
         finally:
             self.waiting -= 1
+
+
+@dataclass
+class OpenVisit:
+    shared: bool = False  # another visit was open at some moment of this one
+
+
+class Overlaps:
+    """Which visits shared the browser with another, at any moment of their run (not only at its
+    end, when the other may just have finished)."""
+
+    def __init__(self) -> None:
+        self._open: list[OpenVisit] = []
+
+    @contextmanager
+    def visit(self) -> Iterator[OpenVisit]:
+        this = OpenVisit(shared=bool(self._open))
+        for other in self._open:
+            other.shared = True
+        self._open.append(this)
+        try:
+            yield this
+        finally:
+            self._open.remove(this)

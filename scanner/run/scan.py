@@ -37,7 +37,7 @@ from scanner.probes import load_all_probes
 from scanner.run.engine_versions import scan_engine_versions
 from scanner.run.hosts import HostProbeRunner, contacted_hosts
 from scanner.run.outcome import ScanOutcome, ScanProgress, end_scan, mark_scan
-from scanner.run.quiet import QuietGate
+from scanner.run.quiet import Overlaps, QuietGate
 from scanner.store.db import session
 from scanner.store.evidence_rows import add_findings, add_page
 from scanner.store.frontier import count_items, mark_done
@@ -165,6 +165,7 @@ class ScanRun:
         self.revisiting = 0  # consent-scenario visits in flight
         self.revisits_waiting: defaultdict[str, int] = defaultdict(int)  # by host
         self.quiet = QuietGate(lambda: self.in_flight + self.revisiting)
+        self.overlaps = Overlaps()  # first visits and revisits: which shared the browser
         self.stopped_by: str | None = None
 
     # --- the whole scan ------------------------------------------------------------------
@@ -306,8 +307,9 @@ class ScanRun:
             capture = refused
             self.pages_attempted -= 1  # not visited, so it does not use up the page budget
         else:
-            capture = await self._first_visit(item.url)
-            if capture.out_of_time() and self.in_flight + self.revisiting > 1:
+            with self.overlaps.visit() as this:
+                capture = await self._first_visit(item.url)
+            if capture.out_of_time() and this.shared:
                 capture = await self._once_more_when_quiet(item.url, capture)
             capture = await classify_visit(capture, self.scope, self.client, self.target.accessibility)
         self._store(item, capture)
@@ -385,13 +387,14 @@ class ScanRun:
             self.politeness.finished(host)
 
     async def _revisit_now(self, planned: ScenarioVisit) -> None:
-        capture = await capture_page(
-            self.browser,
-            planned.url,
-            scenario=planned.scenario,
-            settings=self.capture_settings,
-            collectors=self.collectors,
-        )
+        with self.overlaps.visit():
+            capture = await capture_page(
+                self.browser,
+                planned.url,
+                scenario=planned.scenario,
+                settings=self.capture_settings,
+                collectors=self.collectors,
+            )
         self._save(capture, depth=planned.depth)
         self._probe_hosts(capture)  # accepting consent may contact hosts of our own too
 
