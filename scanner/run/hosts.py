@@ -5,7 +5,9 @@ in frames (online forms, where citizens type personal data), hosts that only ser
 received beacons. They start as soon as a page first contacts the host and never block page
 visits. Hosts beyond the target's ``max_probed_hosts`` and probes that cannot finish are stored as
 "not tested" with their failure class, never as a pass. Probes of a domain (DNS) run once per
-registrable domain of the hosts within the limit, and are stored under the domain's name.
+registrable domain of the hosts within the limit, and are stored under the domain's name. The
+mail probes also run for the mail domains pages name (``ensure_mail_domain``: ``mailto:`` on
+contact and legal pages), up to ``MAX_MAIL_DOMAINS`` of them; such a domain counts as no host.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PROBES_AT_ONCE = 4
+MAX_MAIL_DOMAINS = 10  # mail domains named by pages beyond the hosts' own domains
 
 
 def contacted_hosts(capture: PageCapture, first_party: FirstPartySet) -> list[str]:
@@ -76,6 +79,7 @@ class HostProbeRunner:
         self.on_findings = on_findings
         self._limit = asyncio.Semaphore(MAX_PROBES_AT_ONCE)
         self._tasks: dict[tuple[str, int, str], asyncio.Task] = {}
+        self._mail_domains: set[str] = set()
         with session(engine) as db:  # a resumed scan does not probe a host twice
             self._done = probed_hosts(db, scan_id)
             self._hosts = hosts_within_limit(db, scan_id)  # the hosts that count towards max_hosts
@@ -97,6 +101,16 @@ class HostProbeRunner:
             key = (subject, probe.port, probe.name)
             if key not in self._done and key not in self._tasks:
                 self._tasks[key] = asyncio.create_task(self._run(probe, subject))
+
+    def ensure_mail_domain(self, domain: str) -> None:
+        """Start the mail probes for a domain a page names (its hosts' domains get them anyway)."""
+        if domain not in self._mail_domains and len(self._mail_domains) >= MAX_MAIL_DOMAINS:
+            return
+        self._mail_domains.add(domain)
+        for probe in self.probes:
+            key = (domain, probe.port, probe.name)
+            if probe.mail_domain and key not in self._done and key not in self._tasks:
+                self._tasks[key] = asyncio.create_task(self._run(probe, domain))
 
     def _refuse(self, host: str) -> None:
         """A host beyond the limit: recorded as not tested, once per probe."""

@@ -1,0 +1,180 @@
+"""Probe ``smtp-tls``: STARTTLS on port 25 of every MX of a mail domain, as sslyze sees it, with
+the MX's DANE TLSA records and the DNSSEC status of the domain and of each MX zone.
+
+Each MX is reached through ``--connect-to`` (``mx:25`` mapped), else at the address the configured
+DNS servers (or the system) give. Port 25 refused, filtered or timing out is "not tested" with
+its failure class and the reason, never a fail: many networks block outbound port 25, so a closed
+port says more about the scanner's network than about the server. STARTTLS refused by the server
+or a handshake that fails after STARTTLS is a fact the checks judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from traceback import TracebackException
+from typing import Any
+
+from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
+from sslyze import (
+    ScanCommandsExtraArguments,
+    Scanner,
+    ServerNetworkConfiguration,
+    ServerNetworkLocation,
+    ServerScanRequest,
+    ServerScanStatusEnum,
+)
+from sslyze.connection_helpers.opportunistic_tls_helpers import ProtocolWithOpportunisticTlsEnum
+from sslyze.errors import (
+    ConnectionToServerTimedOut,
+    ServerHostnameCouldNotBeResolved,
+    ServerRejectedConnection,
+    ServerRejectedOpportunisticTlsNegotiation,
+    TlsHandshakeFailed,
+)
+from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
+
+from scanner.dns.query import DnsQueryError
+from scanner.evidence import FailureClass, HostProbeResult
+from scanner.evidence.mail import MAIL_PROBE_PORT, SMTP_TLS_PROBE, SmtpTlsEvidence
+from scanner.mail.dane import matches, rollover_scheme, tlsa_name, tlsa_records
+from scanner.mail.mx import mail_exchangers
+from scanner.net.client import NetClient
+from scanner.probes import host_probe
+from scanner.probes.dns import not_asked
+from scanner.probes.tls import COMMANDS, CONNECTIONS_PER_SERVER, NETWORK_TIMEOUT, _facts, _is_ip, _lookup
+
+MAX_MX = 4  # MX tested per domain, lowest preference first
+EHLO_NAME = "govscan.invalid"
+PORT_25_NOTE = (
+    "port 25 could not be reached from the scanner; many networks (providers, clouds, offices) "
+    "block outbound port 25, so this says nothing about the mail server"
+)
+warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"sslyze\.")
+
+
+@host_probe(SMTP_TLS_PROBE, port=MAIL_PROBE_PORT, per_domain=True, mail_domain=True)
+async def probe_smtp_tls(domain: str, port: int, client: NetClient) -> HostProbeResult:
+    if (skipped := not_asked(domain, port, SMTP_TLS_PROBE, client)) is not None:
+        return skipped
+    resolver = client.dns
+    try:
+        mx = await mail_exchangers(resolver.querier, domain)
+    except DnsQueryError as error:
+        failure = FailureClass.TIMEOUT if error.unreachable else FailureClass.DNS_ERROR
+        return HostProbeResult(domain, port, SMTP_TLS_PROBE, False, {}, failure, str(error))
+    hosts = list(mx.hosts) if mx.receives_mail else []
+    dnssec: dict[str, Any] = {}
+    for zone in dict.fromkeys([domain, *hosts[:MAX_MX]]):
+        result = await resolver.dnssec(zone)
+        dnssec[zone] = {"status": result.status.value, "reason": result.reason, "zone": result.zone}
+    servers = [await _server(client, host, dnssec.get(host, {})) for host in hosts[:MAX_MX]]
+    evidence = SmtpTlsEvidence(
+        domain=domain, mx=mx.to_json(), servers=tuple(servers), dnssec=dnssec, skipped=tuple(hosts[MAX_MX:])
+    )
+    if servers and not any(server["tested"] for server in servers):
+        first = servers[0]
+        return HostProbeResult(
+            domain,
+            port,
+            SMTP_TLS_PROBE,
+            False,
+            evidence.to_json(),
+            FailureClass(first["failure_class"]),
+            f"no MX could be tested: {first['reason']}",
+        )
+    return HostProbeResult(domain, port, SMTP_TLS_PROBE, True, evidence.to_json())
+
+
+async def _server(client: NetClient, host: str, dnssec: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"host": host, "port": MAIL_PROBE_PORT}
+    try:
+        records = await tlsa_records(client.dns.querier, host)
+        entry["tlsa"] = {
+            "name": tlsa_name(host),
+            "dnssec": dnssec.get("status"),
+            "records": [record.to_json() for record in records],
+            "rollover": rollover_scheme(records),
+        }
+    except DnsQueryError as error:
+        records = []
+        entry["tlsa"] = {"name": tlsa_name(host), "not_tested": str(error)}
+    mapped = client.network.host_map.resolve(host, MAIL_PROBE_PORT)
+    address, connect_port = mapped if mapped else (None, MAIL_PROBE_PORT)
+    try:
+        if client.network.dns_servers and not _is_ip(address or host):
+            address = (await client.dns.addresses(address or host))[0][1]
+        elif not _is_ip(address or host):
+            address = await asyncio.to_thread(_lookup, address or host, connect_port)
+    except OSError as error:
+        return {**entry, "tested": False, "failure_class": FailureClass.DNS_ERROR.value, "reason": str(error)}
+    entry["address"] = f"{address}:{connect_port}"
+    outcome = await asyncio.to_thread(_scan, host, address, connect_port, client.network.ca_bundle)
+    if "failure_class" in outcome:
+        return {**entry, **outcome}
+    chain = outcome.pop("_chain")
+    if "tlsa" in entry and "records" in entry["tlsa"]:
+        entry["tlsa"]["matching"] = [record.to_json() for record in records if matches(record, chain)]
+    return {**entry, **outcome}
+
+
+def _scan(host: str, address: str | None, port: int, ca_bundle: Path | None) -> dict[str, Any]:
+    """One sslyze STARTTLS run (blocking): facts, or why the server could not be tested."""
+    extra = ScanCommandsExtraArguments(
+        certificate_info=CertificateInfoExtraArgument(custom_ca_file=ca_bundle) if ca_bundle else None
+    )
+    request = ServerScanRequest(
+        server_location=ServerNetworkLocation(host, port, ip_address=address),
+        network_configuration=ServerNetworkConfiguration(
+            tls_server_name_indication=host,
+            tls_opportunistic_encryption=ProtocolWithOpportunisticTlsEnum.SMTP,
+            smtp_ehlo_hostname=EHLO_NAME,
+            network_timeout=int(NETWORK_TIMEOUT),
+            network_max_retries=1,
+        ),
+        scan_commands=set(COMMANDS),
+        scan_commands_extra_arguments=extra,
+    )
+    scanner = Scanner(
+        per_server_concurrent_connections_limit=CONNECTIONS_PER_SERVER, concurrent_server_scans_limit=1
+    )
+    try:
+        scanner.queue_scans([request])
+        [result] = list(scanner.get_results())
+    except ServerHostnameCouldNotBeResolved as error:
+        return {"tested": False, "failure_class": FailureClass.DNS_ERROR.value, "reason": str(error)}
+    if result.scan_status is not ServerScanStatusEnum.COMPLETED or result.scan_result is None:
+        return _failure(result.connectivity_error_trace)
+    facts = _facts(result)
+    certificate_info = result.scan_result.certificate_info.result
+    deployment = certificate_info.certificate_deployments[0] if certificate_info else None
+    chain: list[x509.Certificate] = list(deployment.received_certificate_chain) if deployment else []
+    webpki = (facts["certificate"] or {}).get("webpki", [])
+    store = "Supplied CA file" if ca_bundle else "Mozilla"
+    trusted = next((entry["error"] is None for entry in webpki if entry["store"] == store), None)
+    facts["trust"] = {"trusted": trusted, "store": store, "error": None if trusted else "no trusted chain"}
+    facts["name_matches"] = deployment.leaf_certificate_subject_matches_hostname if deployment else None
+    facts["probed_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    return {"tested": True, "starttls": True, "handshake": True, "tls": facts, "_chain": chain}
+
+
+def _failure(trace: TracebackException | None) -> dict[str, Any]:
+    detail = "".join(trace.format_exception_only()).strip()[:500] if trace else "sslyze could not complete"
+    kind = trace.exc_type if trace else None
+    if kind is not None and issubclass(kind, ServerRejectedOpportunisticTlsNegotiation):
+        return {"tested": True, "starttls": False, "handshake": False, "reason": detail}
+    if kind is not None and issubclass(kind, TlsHandshakeFailed):
+        return {"tested": True, "starttls": True, "handshake": False, "reason": detail}
+    if kind is not None and issubclass(kind, ConnectionToServerTimedOut):
+        return {
+            "tested": False,
+            "failure_class": FailureClass.TIMEOUT.value,
+            "reason": f"{detail}; {PORT_25_NOTE}",
+        }
+    if kind is not None and issubclass(kind, ServerRejectedConnection):
+        failure = FailureClass.CONNECTION_REFUSED.value
+        return {"tested": False, "failure_class": failure, "reason": f"{detail}; {PORT_25_NOTE}"}
+    return {"tested": False, "failure_class": FailureClass.NETWORK_ERROR.value, "reason": detail}
