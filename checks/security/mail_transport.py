@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from checks.security.tls_certificate import hostname_matches
 from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
 from scanner.evidence import HostProbeResult
 from scanner.evidence.mail import SmtpTlsEvidence
@@ -63,7 +64,7 @@ def dane_state(server: dict[str, Any]) -> str:
 
 def _tls(server: dict[str, Any], dane_valid: bool) -> TlsEvidence:
     """The MX's facts in the web probe's shape; PKIX trust not asked where DANE validates."""
-    facts = {key: value for key, value in server["tls"].items() if key not in ("name_matches",)}
+    facts = dict(server["tls"])
     if dane_valid:
         facts["trust"] = {"trusted": True, "store": "DANE (RFC 7672)", "error": None}
     return TlsEvidence.from_json(facts)
@@ -137,11 +138,13 @@ def mail_starttls(probe: HostProbeResult, context: CheckContext) -> Iterator[Fin
         title=Text("Mailserver weicht vom TLS-Profil ab", "Mail server deviates from the TLS profile"),
         what=Text(
             "Die TLS-Konfiguration eines MX nach STARTTLS, bewertet mit denselben Profilen wie die "
-            "Webserver: das Profil des Ziels (tls_profile) und immer BSI TR-03116-4, das TR-03108 für "
-            "Mailserver vorschreibt. Alle Profile stehen im Nachweis nebeneinander.",
+            "Webserver: das Profil des Ziels (tls_profile), für Bundesbehörden zusätzlich BSI "
+            "TR-03116-4, das TR-03108 für Mailserver vorschreibt (die TR-03108-Sicht prüft es immer). "
+            "Alle Profile stehen im Nachweis nebeneinander.",
             "The TLS configuration of an MX after STARTTLS, judged with the same profiles as the web "
-            "servers: the target's profile (tls_profile) and always BSI TR-03116-4, which TR-03108 "
-            "prescribes for mail servers. Every profile's outcome is in the evidence side by side.",
+            "servers: the target's profile (tls_profile), for federal bodies BSI TR-03116-4 as well, "
+            "which TR-03108 prescribes for mail servers (the TR-03108 view always judges it). Every "
+            "profile's outcome is in the evidence side by side.",
         ),
         why=Text(
             "Veraltete Protokolle und schwache Suites machen die Verschlüsselung der Mails angreifbar "
@@ -160,9 +163,7 @@ def mail_tls_profile(probe: HostProbeResult, context: CheckContext) -> Iterator[
     evidence = probe.evidence(SmtpTlsEvidence)
     if evidence is None:
         return
-    binding = list(
-        dict.fromkeys([*binding_profiles(context.tls_profile, context.authority_level), BSI_PROFILE])
-    )
+    binding = binding_profiles(context.tls_profile, context.authority_level)
     for server in _handshaken(evidence):
         tls = _tls(server, dane_state(server) == "valid")
         outcomes = {profile.name: evaluate(profile, tls) for profile in all_profiles()}
@@ -241,7 +242,7 @@ def mail_certificate(probe: HostProbeResult, context: CheckContext) -> Iterator[
             )
         if dane:
             continue  # RFC 7672 §3.1: trust and name are the TLSA records' business
-        if tls.get("name_matches") is False:
+        if not hostname_matches(host, certificate):
             names = ", ".join(certificate.get("dns_names") or []) or certificate["subject"]
             yield _fail(
                 f"{host} name",
@@ -300,7 +301,7 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
     evidence = probe.evidence(SmtpTlsEvidence)
     if evidence is None:
         return
-    for server in evidence.servers:
+    for server in evidence.tested:  # an MX not reached is not judged, not even its DNS
         host, tlsa = server["host"], server.get("tlsa") or {}
         state = dane_state(server)
         if state == "absent":

@@ -11,6 +11,8 @@ or a handshake that fails after STARTTLS is a fact the checks judge.
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +45,7 @@ from scanner.evidence.mail import MAIL_PROBE_PORT, SMTP_TLS_PROBE, SmtpTlsEviden
 from scanner.mail.dane import matches, rollover_scheme, tlsa_name, tlsa_records
 from scanner.mail.mx import mail_exchangers
 from scanner.net.client import NetClient
+from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.dns import not_asked
 from scanner.probes.tls import COMMANDS, CONNECTIONS_PER_SERVER, NETWORK_TIMEOUT, _facts, _is_ip, _lookup
@@ -115,8 +118,8 @@ async def _server(client: NetClient, host: str, dnssec: dict[str, Any]) -> dict[
     outcome = await asyncio.to_thread(_scan, host, address, connect_port, client.network.ca_bundle)
     if "failure_class" in outcome:
         return {**entry, **outcome}
-    chain = outcome.pop("_chain")
-    if "tlsa" in entry and "records" in entry["tlsa"]:
+    chain = outcome.pop("_chain", [])
+    if outcome.get("handshake") and "records" in entry["tlsa"]:
         entry["tlsa"]["matching"] = [record.to_json() for record in records if matches(record, chain)]
     return {**entry, **outcome}
 
@@ -152,11 +155,7 @@ def _scan(host: str, address: str | None, port: int, ca_bundle: Path | None) -> 
     certificate_info = result.scan_result.certificate_info.result
     deployment = certificate_info.certificate_deployments[0] if certificate_info else None
     chain: list[x509.Certificate] = list(deployment.received_certificate_chain) if deployment else []
-    webpki = (facts["certificate"] or {}).get("webpki", [])
-    store = "Supplied CA file" if ca_bundle else "Mozilla"
-    trusted = next((entry["error"] is None for entry in webpki if entry["store"] == store), None)
-    facts["trust"] = {"trusted": trusted, "store": store, "error": None if trusted else "no trusted chain"}
-    facts["name_matches"] = deployment.leaf_certificate_subject_matches_hostname if deployment else None
+    facts["trust"] = _openssl_trust(host, address or host, port, ca_bundle)
     facts["probed_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return {"tested": True, "starttls": True, "handshake": True, "tls": facts, "_chain": chain}
 
@@ -178,3 +177,38 @@ def _failure(trace: TracebackException | None) -> dict[str, Any]:
         failure = FailureClass.CONNECTION_REFUSED.value
         return {"tested": False, "failure_class": failure, "reason": f"{detail}; {PORT_25_NOTE}"}
     return {"tested": False, "failure_class": FailureClass.NETWORK_ERROR.value, "reason": detail}
+
+
+def _openssl_trust(host: str, address: str, port: int, ca_bundle: Path | None) -> dict[str, Any]:
+    """Does OpenSSL build a trusted chain after STARTTLS (system roots plus the CA bundle)? As for
+    the web (``tls._openssl_trust``): name and dates are judged apart, an expired leaf in a trusted
+    chain counts as trusted here."""
+    context = client_ssl_context(ca_bundle)
+    context.check_hostname = False
+    store = "system" + (" + ca-bundle" if ca_bundle else "")
+    try:
+        with socket.create_connection((address, port), timeout=NETWORK_TIMEOUT) as raw:
+            reader = raw.makefile("rb")
+            _reply(reader)  # the greeting
+            raw.sendall(f"EHLO {EHLO_NAME}\r\n".encode())
+            _reply(reader)
+            raw.sendall(b"STARTTLS\r\n")
+            if not _reply(reader).startswith(b"220"):
+                return {"trusted": None, "store": store, "error": "STARTTLS refused"}
+            with context.wrap_socket(raw, server_hostname=host):
+                return {"trusted": True, "store": store, "error": None}
+    except ssl.SSLCertVerificationError as error:
+        trusted = error.verify_code == 10  # X509_V_ERR_CERT_HAS_EXPIRED: the expiry check's business
+        return {"trusted": trusted, "store": store, "error": error.verify_message, "code": error.verify_code}
+    except (OSError, ssl.SSLError) as error:
+        return {"trusted": None, "store": store, "error": f"{type(error).__name__}: {error}"}
+
+
+def _reply(reader) -> bytes:
+    """One SMTP reply, its continuation lines ("250-") read through to the last ("250 ")."""
+    lines = []
+    while True:
+        line = reader.readline(1024)
+        lines.append(line)
+        if len(line) < 4 or line[3:4] != b"-":
+            return b"".join(lines)
