@@ -25,7 +25,7 @@ from scanner.findings.runner import run_host_checks
 from scanner.mail.dane import Tlsa, association, matches, rollover_scheme
 from scanner.mail.dmarc import DmarcPolicy, parse_tags
 from scanner.mail.mta_sts import covers, parse_policy, uncovered
-from scanner.mail.scope import is_contact_page, mail_domains, mailto_domain
+from scanner.mail.scope import is_contact_page, mail_domains, mailto_domain, security_txt_mail_domains
 from scanner.mail.spf import spf_policy
 
 pytestmark = pytest.mark.fast
@@ -76,6 +76,15 @@ def test_mailto_domains_come_from_contact_and_legal_pages_only() -> None:
     ]
     assert mail_domains(capture("https://www.amt.de/aktuelles/", hrefs)) == []
     assert is_contact_page(capture("https://www.amt.de/datenschutzerkl%C3%A4rung", []))
+
+
+def test_mail_domains_of_security_txt_contacts() -> None:
+    content = "Contact: mailto:cert@Amt.de\ncontact: https://amt.de/melden\nContact: mailto:x@csirt.example\n"
+    data = {"version": 1, "found": True, "content": content}
+    result = HostProbeResult("www.amt.de", 443, "security-txt", True, data)
+    assert security_txt_mail_domains(result) == ["amt.de", "csirt.example"]
+    missing = HostProbeResult("www.amt.de", 443, "security-txt", True, {"version": 1, "found": False})
+    assert security_txt_mail_domains(missing) == []
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,15 @@
-"""The mail domains a crawled page names: the domains of ``mailto:`` links on contact, Impressum
-and privacy pages (where an authority says how to write to it). Other pages' addresses (a
-newspaper's, a partner's) are not the authority's channels and are left out."""
+"""The mail domains a scan finds: the domains of ``mailto:`` links on contact, Impressum and
+privacy pages (where an authority says how to write to it), and of the ``Contact:`` addresses of
+a host's security.txt. Other pages' addresses (a newspaper's, a partner's) are not the
+authority's channels and are left out."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import unquote, urlsplit
 
-from scanner.evidence import PageCapture
+from scanner.evidence import HostProbeResult, PageCapture
+from scanner.evidence.security_txt import SecurityTxtEvidence
 
 CONTACT_PAGE = re.compile(
     r"kontakt|contact|impressum|imprint|legal|datenschutz|privacy|dsgvo|ansprechpartner|anfahrt",
@@ -42,3 +44,16 @@ def mail_domains(capture: PageCapture) -> list[str]:
         return []
     found = (mailto_domain(link.href) for link in capture.links)
     return list(dict.fromkeys(domain for domain in found if domain))
+
+
+def security_txt_mail_domains(result: HostProbeResult) -> list[str]:
+    """The domains of the ``Contact: mailto:`` lines of a security.txt (RFC 9116 §2.5.3)."""
+    evidence = result.evidence(SecurityTxtEvidence)
+    if evidence is None or not evidence.found:
+        return []
+    found = []
+    for line in evidence.content.splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() == "contact" and (domain := mailto_domain(value.strip())):
+            found.append(domain)
+    return list(dict.fromkeys(found))

@@ -7,7 +7,8 @@ visits. Hosts beyond the target's ``max_probed_hosts`` and probes that cannot fi
 "not tested" with their failure class, never as a pass. Probes of a domain (DNS) run once per
 registrable domain of the hosts within the limit, and are stored under the domain's name. The
 mail probes also run for the mail domains pages name (``ensure_mail_domain``: ``mailto:`` on
-contact and legal pages), up to ``MAX_MAIL_DOMAINS`` of them; such a domain counts as no host.
+contact and legal pages, and in security.txt ``Contact:``), up to ``MAX_MAIL_DOMAINS`` of them;
+such a domain counts as no host.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import FailureClass, HostProbeResult, PageCapture
 from scanner.findings.registry import CheckContext, CheckRegistry
 from scanner.findings.runner import run_host_checks
+from scanner.mail.scope import security_txt_mail_domains
 from scanner.net.client import NetClient
 from scanner.net.domains import registrable_domain
 from scanner.net.hostnames import host_of
@@ -123,13 +125,16 @@ class HostProbeRunner:
 
     async def finish(self, timeout: float) -> None:
         """Wait for running probes; those still running after ``timeout`` are stored as not tested."""
-        pending = [task for task in self._tasks.values() if not task.done()]
-        if pending:
-            _, still_running = await asyncio.wait(pending, timeout=max(timeout, 0.1))
-            for task in still_running:
-                task.cancel()
-            await asyncio.gather(*still_running, return_exceptions=True)
-        for (host, port, name), task in self._tasks.items():
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(timeout, 0.1)
+        # A finished probe may start others (a security.txt naming a mail domain): wait for those too.
+        while pending := [task for task in self._tasks.values() if not task.done()]:
+            _, still_running = await asyncio.wait(pending, timeout=max(deadline - loop.time(), 0.1))
+            if still_running and loop.time() >= deadline:
+                for task in still_running:
+                    task.cancel()
+                await asyncio.gather(*still_running, return_exceptions=True)
+        for (host, port, name), task in list(self._tasks.items()):
             if task.cancelled():
                 self._store(
                     HostProbeResult(
@@ -176,3 +181,5 @@ class HostProbeRunner:
             db.commit()
         self._done.add((result.host, result.port, result.probe))
         self.on_findings(len(outcome.findings))
+        for domain in security_txt_mail_domains(result):  # security.txt Contact: mailto: addresses
+            self.ensure_mail_domain(domain)
