@@ -343,6 +343,7 @@ def server(host: str = "mx.amt.de", **changes) -> dict:
         (server(matching=[]), "mismatch"),
         (server(records=[]), "absent"),
         (server(dnssec="insecure"), "unsigned"),
+        (server(dnssec="bogus"), "bogus"),
         (server(dnssec="indeterminate"), "not_tested"),
         (server(records=[{"usage": 1}], matching=[]), "unusable"),
         ({"host": "mx.amt.de", "tlsa": {"not_tested": "no answer"}}, "not_tested"),
@@ -380,7 +381,7 @@ def test_dnssec_of_the_domain_and_each_mx_zone() -> None:
         "mx.provider.example": {"status": "bogus", "reason": "expired"},
         "mx2.other.example": {"status": "indeterminate", "reason": "no answer"},
     }
-    found = judged("smtp-tls", smtp([], states))
+    found = judged("mail-policy", {"domain": "amt.de", "mx": MX, "dnssec": states})
     assert found == {("security.mail-dnssec", "mx.provider.example bogus")}
 
 

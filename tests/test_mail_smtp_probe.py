@@ -10,6 +10,9 @@ import datetime
 import ssl
 import warnings
 
+import dns.name
+import dns.rdataclass
+import dns.rdatatype
 import pytest
 import pytest_asyncio
 import trustme
@@ -26,13 +29,14 @@ from scanner.net.client import NetClient
 from scanner.net.network import NetworkSettings
 from scanner.probes.smtp import probe_smtp_tls
 
-from dnsserver import DnsHandler, serving_dns, signed_zones
+from dnsserver import DnsHandler, Zones, serving_dns, signed_zones
 from smtpservers import free_port, smtp_server
 
 pytestmark = pytest.mark.slow
 NOW = datetime.datetime.now(datetime.UTC)
 DOMAINS = ("post.de", "ohne.post.de", "alt.post.de", "name.post.de", "abgelaufen.post.de")
-DOMAINS += ("zu.post.de", "falsch.post.de", "teil.post.de", "ohnesig.de")
+MX_LABELS = ("mx", "mx-ohne", "mx-alt", "mx-name", "mx-abgelaufen", "mx-zu", "mx-falsch", "mx-verfaelscht")
+DOMAINS += ("zu.post.de", "falsch.post.de", "teil.post.de", "ohnesig.de", "verfaelscht.post.de")
 
 
 def context_for(
@@ -55,13 +59,23 @@ def context_for(
     return context, x509.load_pem_x509_certificate(issued.cert_chain_pems[0].bytes())
 
 
+def _alter_tlsa(zones: Zones, owner: str) -> None:
+    """Change a TLSA record after signing: its RRSIG no longer covers it (a forged answer)."""
+    zone = zones.by_origin[dns.name.from_text("post.de.")]
+    node = zone.find_node(dns.name.from_text(owner))
+    tlsa = node.find_rdataset(dns.rdataclass.IN, dns.rdatatype.TLSA)
+    changed = tlsa[0].replace(cert=bytes(32))
+    tlsa.clear()
+    tlsa.add(changed, tlsa.ttl)
+
+
 @pytest.fixture(scope="module")
 def mail_network(tmp_path_factory: pytest.TempPathFactory):
     ca = trustme.CA(organization_name="Mail-CA (Test)")
     folder = tmp_path_factory.mktemp("smtp")
     bundle = folder / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
-    good, leaf = context_for(ca, "mx.post.de", "mx-falsch.post.de", "mx.ohnesig.de")
+    good, leaf = context_for(ca, "mx.post.de", "mx-falsch.post.de", "mx.ohnesig.de", "mx-verfaelscht.post.de")
     contexts = {
         "mx-ohne.post.de": None,
         "mx-alt.post.de": context_for(ca, "mx-alt.post.de", tls10_only=True)[0],
@@ -83,14 +97,14 @@ falsch MX 10 mx-falsch.post.de.
 _25._tcp.mx-falsch TLSA 3 1 1 {"00" * 32}
 teil MX 10 mx.post.de.
 teil MX 20 mx-zu.post.de.
-""" + "".join(
-        f"{mx} A 127.0.0.1\n"
-        for mx in ("mx", "mx-ohne", "mx-alt", "mx-name", "mx-abgelaufen", "mx-zu", "mx-falsch")
-    )
+verfaelscht MX 10 mx-verfaelscht.post.de.
+_25._tcp.mx-verfaelscht TLSA {tlsa}
+""" + "".join(f"{mx} A 127.0.0.1\n" for mx in MX_LABELS)
     zones = signed_zones(
         extra_signed={"post.de.": records},
         extra_unsigned={"ohnesig.de.": f"@ MX 10 mx.ohnesig.de.\nmx A 127.0.0.1\n_25._tcp.mx TLSA {tlsa}\n"},
     )
+    _alter_tlsa(zones, "_25._tcp.mx-verfaelscht.post.de.")
     anchor = folder / "anchor.txt"
     anchor.write_text(zones.anchor, encoding="utf-8")
     with (
@@ -103,6 +117,7 @@ teil MX 20 mx-zu.post.de.
         ports = {
             "mx.post.de": good_port,
             "mx-falsch.post.de": good_port,
+            "mx-verfaelscht.post.de": good_port,
             "mx.ohnesig.de": good_port,
             "mx-ohne.post.de": ohne,
             "mx-alt.post.de": alt,
@@ -202,7 +217,12 @@ def test_tlsa_records_that_do_not_match_the_chain_are_serious(probed) -> None:
 def test_tlsa_without_dnssec_has_no_effect(probed) -> None:
     assert judged(probed["ohnesig.de"]) == {
         ("security.mail-dane", "mx.ohnesig.de unsigned"),
-        ("security.mail-dnssec", "ohnesig.de insecure"),
-        ("security.mail-dnssec", "mx.ohnesig.de insecure"),
         ("security.mail-tr-03108", "not-met"),
     }
+
+
+def test_a_tlsa_set_whose_signature_fails_is_bogus_and_serious(probed) -> None:
+    [server] = probed["verfaelscht.post.de"].evidence(SmtpTlsEvidence).servers
+    assert server["tlsa"]["dnssec"] == "bogus" and "signature is invalid" in server["tlsa"]["dnssec_problem"]
+    found = judged(probed["verfaelscht.post.de"])
+    assert ("security.mail-dane", "mx-verfaelscht.post.de bogus") in found

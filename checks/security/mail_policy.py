@@ -1,11 +1,13 @@
 """security.mail-mta-sts and security.mail-tls-rpt: how a domain asks senders to insist on TLS
-(MTA-STS, RFC 8461) and where they report failures (TLS-RPT, RFC 8460). Only for domains that
-receive mail (a null MX or no MX at all: not applicable)."""
+(MTA-STS, RFC 8461) and where they report failures (TLS-RPT, RFC 8460), only for domains that
+receive mail (a null MX or no MX at all: not applicable); security.mail-dnssec: DNSSEC of the
+mail domain and of its MX zones, judged from DNS alone (port 25 need not be reachable)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checks.security.mail_transport import TR_03108
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.mail import MailPolicyEvidence
 from scanner.findings.registry import (
@@ -180,4 +182,56 @@ def mail_tls_rpt(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
             f"Der TLS-RPT-Eintrag von {domain} ist ungültig: {problems}.",
             f"The TLS-RPT record of {domain} is invalid: {problems}.",
             record,
+        )
+
+
+@check(
+    id="security.mail-dnssec",
+    family=Family.SECURITY,
+    scope=Scope.HOST,
+    severity=Severity.MODERATE,
+    probe="mail-policy",
+    references=References(standards=("RFC 4033", "RFC 7672 §2.2", TR_03108, "internet.nl (MailDnssec)")),
+    doc=CheckDoc(
+        title=Text("Mail-Domain oder MX-Zone ohne DNSSEC", "Mail domain or MX zone without DNSSEC"),
+        what=Text(
+            "Die Mail-Domain oder die Zone eines ihrer MX ist nicht mit DNSSEC signiert (insecure) oder "
+            "ihre Signaturen sind ungültig (bogus, schwer). Unentschiedene Fälle sind nicht getestet; "
+            "eine Domain der gescannten Hosts beurteilt schon security.dnssec.",
+            "The mail domain or the zone of one of its MX is not signed with DNSSEC (insecure) or its "
+            "signatures do not validate (bogus, serious). Undecided cases are not tested; a domain of "
+            "the scanned hosts is judged by security.dnssec already.",
+        ),
+        why=Text(
+            "Ohne DNSSEC lassen sich MX-Einträge fälschen und Mails umleiten, und DANE wirkt nicht; "
+            "BSI TR-03108 verlangt DNSSEC für Mail-Domain und MX.",
+            "Without DNSSEC MX records can be forged and mail diverted, and DANE has no effect; BSI "
+            "TR-03108 requires DNSSEC for the mail domain and the MX.",
+        ),
+        how_to_fix=Text(
+            "Die Zonen beim DNS-Anbieter signieren und den DS über den Registrar veröffentlichen.",
+            "Have the zones signed by the DNS provider and publish the DS through the registrar.",
+        ),
+        example="mx.provider.example: insecure",
+    ),
+)
+def mail_dnssec(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
+    evidence = probe.evidence(MailPolicyEvidence)
+    if evidence is None:
+        return
+    for name, state in evidence.dnssec.items():
+        status = state["status"]
+        if status not in ("insecure", "bogus"):
+            continue
+        if name == evidence.domain and context.first_party.contains_host(name):
+            continue  # a domain of the scanned hosts: security.dnssec judges it already
+        role_de, role_en = (
+            ("Die Mail-Domain", "The mail domain") if name == evidence.domain else ("Der MX", "The MX")
+        )
+        yield _fail(
+            f"{name} {status}",
+            f"{role_de} {name} ist bei DNSSEC '{status}' ({state['reason']}).",
+            f"{role_en} {name} is DNSSEC '{status}' ({state['reason']}).",
+            {"name": name, **state},
+            Severity.SERIOUS if status == "bogus" else None,
         )

@@ -1,6 +1,7 @@
 """Mail transport per MX (the ``smtp-tls`` probe): STARTTLS offered and working, the TLS profiles
 (Mozilla and BSI TR-03116-4 side by side, as for the web), the certificate, DANE TLSA, DNSSEC of
-the domain and of each MX zone, and a view of what BSI TR-03108 requires.
+the MX zones as the TLSA records need it, and a view of what BSI TR-03108 requires (DNSSEC of
+the domain and the MX zones is judged by security.mail-dnssec in ``mail_policy``, from DNS alone).
 
 An MX whose port 25 could not be reached is "not tested" (the evidence says why: many networks
 block outbound port 25) and none of these checks judges it. Where DANE validates, the
@@ -46,15 +47,17 @@ def _handshaken(evidence: SmtpTlsEvidence) -> list[dict[str, Any]]:
 
 
 def dane_state(server: dict[str, Any]) -> str:
-    """valid | mismatch | unusable | unsigned | absent | not_tested, for one MX."""
+    """valid | mismatch | unusable | bogus | unsigned | absent | not_tested, for one MX."""
     tlsa = server.get("tlsa") or {}
     if "records" not in tlsa:
         return "not_tested"
     records = tlsa["records"]
     if not records:
         return "absent"
+    if tlsa.get("dnssec") == "bogus":
+        return "bogus"  # RFC 7672 §2.1.1: DANE senders defer the mail
     if tlsa.get("dnssec") != "secure":
-        return "unsigned" if tlsa.get("dnssec") in ("insecure", "bogus") else "not_tested"
+        return "unsigned" if tlsa.get("dnssec") == "insecure" else "not_tested"
     if not any(record["usage"] in (2, 3) for record in records):
         return "unusable"
     if not server.get("handshake"):
@@ -274,12 +277,14 @@ def mail_certificate(probe: HostProbeResult, context: CheckContext) -> Iterator[
             "TLSA-Einträge unter _25._tcp.<mx>: nur DANE-TA(2) und DANE-EE(3) zählen für SMTP, nur unter "
             "gültigem DNSSEC, und sie müssen zur gezeigten Zertifikatskette passen (Selektor, "
             "Matching-Typ). Befund: kein TLSA (informativ), TLSA ohne DNSSEC oder nur mit Usage 0/1 "
-            "(unwirksam), oder kein Eintrag passt (schwer: DANE-Sender stellen dann nicht zu). Das "
+            "(unwirksam), oder kein Eintrag passt oder ihre Signatur ist ungültig (schwer: DANE-Sender "
+            "stellen dann nicht zu). Das "
             "Wechselschema (mehrere Einträge) steht im Nachweis.",
             "TLSA records at _25._tcp.<mx>: only DANE-TA(2) and DANE-EE(3) count for SMTP, only under "
             "valid DNSSEC, and they must match the presented certificate chain (selector, matching "
             "type). Finding: no TLSA (informational), TLSA without DNSSEC or with usages 0/1 only "
-            "(no effect), or no record matches (serious: DANE senders then do not deliver). The "
+            "(no effect), or no record matches or their signature is invalid (serious: DANE senders then "
+            "do not deliver). The "
             "rollover scheme (several records) is in the evidence.",
         ),
         why=Text(
@@ -321,6 +326,17 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
                 tlsa,
                 Severity.MINOR,
             )
+        elif state == "bogus":
+            problem = tlsa.get("dnssec_problem") or "DNSSEC bogus"
+            yield _fail(
+                f"{host} bogus",
+                f"Die TLSA-Einträge für {host} sind DNSSEC-ungültig ({problem}): "
+                "DANE-Sender stellen nicht zu.",
+                f"The TLSA records of {host} fail DNSSEC validation ({problem}): "
+                "DANE senders do not deliver.",
+                tlsa,
+                Severity.SERIOUS,
+            )
         elif state == "unusable":
             yield _fail(
                 f"{host} unusable",
@@ -338,54 +354,6 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
                 tlsa,
                 Severity.SERIOUS,
             )
-
-
-@check(
-    id="security.mail-dnssec",
-    family=Family.SECURITY,
-    scope=Scope.HOST,
-    severity=Severity.MODERATE,
-    probe="smtp-tls",
-    references=References(standards=("RFC 4033", "RFC 7672 §2.2", TR_03108, "internet.nl (MailDnssec)")),
-    doc=CheckDoc(
-        title=Text("Mail-Domain oder MX-Zone ohne DNSSEC", "Mail domain or MX zone without DNSSEC"),
-        what=Text(
-            "Die Mail-Domain oder die Zone eines ihrer MX ist nicht mit DNSSEC signiert (insecure) oder "
-            "ihre Signaturen sind ungültig (bogus, schwer). Unentschiedene Fälle sind nicht getestet.",
-            "The mail domain or the zone of one of its MX is not signed with DNSSEC (insecure) or its "
-            "signatures do not validate (bogus, serious). Undecided cases are not tested.",
-        ),
-        why=Text(
-            "Ohne DNSSEC lassen sich MX-Einträge fälschen und Mails umleiten, und DANE wirkt nicht; "
-            "BSI TR-03108 verlangt DNSSEC für Mail-Domain und MX.",
-            "Without DNSSEC MX records can be forged and mail diverted, and DANE has no effect; BSI "
-            "TR-03108 requires DNSSEC for the mail domain and the MX.",
-        ),
-        how_to_fix=Text(
-            "Die Zonen beim DNS-Anbieter signieren und den DS über den Registrar veröffentlichen.",
-            "Have the zones signed by the DNS provider and publish the DS through the registrar.",
-        ),
-        example="mx.provider.example: insecure",
-    ),
-)
-def mail_dnssec(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]:
-    evidence = probe.evidence(SmtpTlsEvidence)
-    if evidence is None:
-        return
-    for name, state in evidence.dnssec.items():
-        status = state["status"]
-        if status not in ("insecure", "bogus"):
-            continue
-        role_de, role_en = (
-            ("Die Mail-Domain", "The mail domain") if name == evidence.domain else ("Der MX", "The MX")
-        )
-        yield _fail(
-            f"{name} {status}",
-            f"{role_de} {name} ist bei DNSSEC '{status}' ({state['reason']}).",
-            f"{role_en} {name} is DNSSEC '{status}' ({state['reason']}).",
-            {"name": name, **state},
-            Severity.SERIOUS if status == "bogus" else None,
-        )
 
 
 def tr_03108_view(evidence: SmtpTlsEvidence) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Evidence of the mail probes of a mail domain: its DNS policies (``mail-policy``: MX, SPF,
-DMARC, DKIM presence, MTA-STS with its policy file, TLS-RPT) and its mail servers' transport
-security (``smtp-tls``: STARTTLS on port 25 of every MX as sslyze sees it, DANE TLSA, DNSSEC).
+DMARC, DKIM presence, MTA-STS with its policy file, TLS-RPT, DNSSEC of the domain and the MX)
+and its mail servers' transport security (``smtp-tls``: STARTTLS on port 25 of every MX as
+sslyze sees it, DANE TLSA, DNSSEC).
 Plain values, for the checks to judge. A part whose DNS did not answer is named in ``not_tested``
 with the reason and left ``None``: it is judged neither as a pass nor as a fail."""
 
@@ -27,6 +28,7 @@ class MailPolicyEvidence(TypedEvidence):
     dkim: dict[str, Any] | None = None  # {"name", "exists"}
     mta_sts: dict[str, Any] | None = None  # record, id, policy_url, fetch, policy, uncovered
     tls_rpt: dict[str, Any] | None = None  # TlsRptRecord.to_json()
+    dnssec: dict[str, Any] = field(default_factory=dict)  # name -> {"status", "reason", "zone"}: domain, MX
     not_tested: dict[str, str] = field(default_factory=dict)  # part -> why it was not tested
     servers: tuple[str, ...] = ()
 

@@ -3,7 +3,8 @@ match the certificate chain the server presented.
 
 Only DANE-TA(2) and DANE-EE(3) count for SMTP (RFC 7672 §3.1.3); PKIX-TA(0) and PKIX-EE(1) are
 listed as unusable. DANE-EE matches the leaf; DANE-TA matches a certificate the server sent above
-the leaf (the chain below it is not re-validated here: the certificate check reads sslyze's).
+the leaf (the chain below it is not re-validated here). The TLSA set counts only when its own
+signature validates with the keys of a secure zone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import dns.rdatatype
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from scanner.dns.query import DnsQuerier
+from scanner.dns.resolver import DnsResolver
+from scanner.dns.signatures import SignatureError, find_rrset, signatures_of, verify
 
 USABLE_FOR_SMTP = (2, 3)
 USAGES = {0: "PKIX-TA", 1: "PKIX-EE", 2: "DANE-TA", 3: "DANE-EE"}
@@ -43,20 +45,47 @@ def tlsa_name(mx: str) -> str:
     return f"_25._tcp.{mx}"
 
 
-async def tlsa_records(querier: DnsQuerier, mx: str) -> list[Tlsa]:
-    """Raises DnsQueryError when no server answers; [] for NXDOMAIN or no TLSA."""
-    response = await querier.ask(dns.name.from_text(tlsa_name(mx)), dns.rdatatype.TLSA)
+@dataclass(frozen=True)
+class TlsaSet:
+    records: tuple[Tlsa, ...]
+    dnssec: str  # the zone's DNSSEC status, "bogus" when the TLSA set's own signature fails
+    problem: str | None = None  # why the set's signature did not validate
+
+
+async def tlsa_set(resolver: DnsResolver, mx: str, zone: str | None, zone_status: str) -> TlsaSet:
+    """The TLSA records of ``mx`` and, in a secure zone, whether their own RRSIG validates with the
+    zone's DNSKEYs (which the chain walk validated). Raises DnsQueryError when no server answers."""
+    name = dns.name.from_text(tlsa_name(mx))
+    response = await resolver.querier.ask(name, dns.rdatatype.TLSA)
     if response.rcode() == dns.rcode.NXDOMAIN:
-        return []
-    return sorted(
-        {
-            Tlsa(rdata.usage, rdata.selector, rdata.mtype, rdata.cert.hex())
-            for rrset in response.answer
-            if rrset.rdtype == dns.rdatatype.TLSA
-            for rdata in rrset
-        },
-        key=lambda record: (record.usage, record.selector, record.matching_type, record.data),
+        return TlsaSet((), zone_status)
+    records = tuple(
+        sorted(
+            {
+                Tlsa(rdata.usage, rdata.selector, rdata.mtype, rdata.cert.hex())
+                for rrset in response.answer
+                if rrset.rdtype == dns.rdatatype.TLSA
+                for rdata in rrset
+            },
+            key=lambda record: (record.usage, record.selector, record.matching_type, record.data),
+        )
     )
+    if not records or zone_status != "secure" or zone is None:
+        return TlsaSet(records, zone_status)
+    rrset = find_rrset(response.answer, name, dns.rdatatype.TLSA)
+    if rrset is None:
+        return TlsaSet(records, "indeterminate", f"{name} is an alias (CNAME); its target is not validated")
+    origin = dns.name.from_text(zone)
+    keys = find_rrset(
+        (await resolver.querier.ask(origin, dns.rdatatype.DNSKEY)).answer, origin, dns.rdatatype.DNSKEY
+    )
+    if keys is None:
+        return TlsaSet(records, "bogus", f"{origin} returned no DNSKEY")
+    try:
+        verify(rrset, signatures_of(response.answer, rrset), origin, keys, resolver.validator.now)
+    except SignatureError as error:
+        return TlsaSet(records, "insecure" if error.unsupported else "bogus", str(error))
+    return TlsaSet(records, "secure")
 
 
 def association(certificate: x509.Certificate, selector: int, matching_type: int) -> str | None:

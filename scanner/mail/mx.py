@@ -11,6 +11,8 @@ import dns.rdatatype
 from scanner.dns.query import DnsQuerier
 from scanner.mail.lookup import has_address
 
+MAX_MX = 4  # the MX looked at per domain (DNSSEC of their zones, STARTTLS), lowest preference first
+
 
 @dataclass(frozen=True)
 class MxSet:

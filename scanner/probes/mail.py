@@ -1,6 +1,7 @@
-"""Probe ``mail-policy``: what the DNS of a mail domain says about its mail, plus the MTA-STS
-policy file. Once per mail domain (the registrable domains of the hosts; ``mailto:`` domains of
-contact and legal pages), asking the scan's one resolver; nothing here talks to port 25.
+"""Probe ``mail-policy``: what the DNS of a mail domain says about its mail (with the DNSSEC
+status of the domain and of its MX zones), plus the MTA-STS policy file. Once per mail domain
+(the registrable domains of the hosts; ``mailto:`` domains of contact and legal pages and of
+security.txt), asking the scan's one resolver; nothing here talks to port 25.
 
 The MX lookup is the probe's base: when the DNS does not answer it, the domain is not tested
 (timeout or dns_error). A later part without an answer is named in ``not_tested`` and left out,
@@ -18,8 +19,9 @@ from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.mail import MAIL_POLICY_PROBE, MAIL_PROBE_PORT, MailPolicyEvidence
 from scanner.mail.dkim import domainkey_exists
 from scanner.mail.dmarc import dmarc_policy
+from scanner.mail.dnssec import zone_statuses
 from scanner.mail.mta_sts import MAX_POLICY_BYTES, POLICY_PATH, parse_policy, sts_record, uncovered
-from scanner.mail.mx import MxSet, mail_exchangers
+from scanner.mail.mx import MAX_MX, MxSet, mail_exchangers
 from scanner.mail.spf import spf_policy
 from scanner.mail.tls_rpt import tls_rpt_record
 from scanner.net.client import HttpFailure, NetClient
@@ -54,6 +56,8 @@ async def probe_mail_policy(domain: str, port: int, client: NetClient) -> HostPr
     dkim = await part("dkim", lambda: domainkey_exists(querier, domain))
     tls_rpt = await part("tls_rpt", lambda: tls_rpt_record(querier, domain))
     mta_sts = await part("mta_sts", lambda: _mta_sts(client, domain, mx))
+    # a domain without mail (null MX, no MX): its DNSSEC is the web's business (security.dnssec)
+    dnssec = await zone_statuses(client.dns, [domain, *mx.hosts[:MAX_MX]]) if mx.receives_mail else {}
     evidence = MailPolicyEvidence(
         domain=domain,
         mx=mx.to_json(),
@@ -62,6 +66,7 @@ async def probe_mail_policy(domain: str, port: int, client: NetClient) -> HostPr
         dkim=None if dkim is None else {"name": f"_domainkey.{domain}", "exists": dkim},
         mta_sts=mta_sts,
         tls_rpt=tls_rpt.to_json() if tls_rpt else None,
+        dnssec=dnssec,
         not_tested=not_tested,
         servers=tuple(client.dns.server_names),
     )

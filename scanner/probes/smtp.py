@@ -11,6 +11,7 @@ or a handshake that fails after STARTTLS is a fact the checks judge.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import warnings
@@ -42,15 +43,23 @@ from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraA
 from scanner.dns.query import DnsQueryError
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.mail import MAIL_PROBE_PORT, SMTP_TLS_PROBE, SmtpTlsEvidence
-from scanner.mail.dane import matches, rollover_scheme, tlsa_name, tlsa_records
-from scanner.mail.mx import mail_exchangers
+from scanner.mail.dane import matches, rollover_scheme, tlsa_name, tlsa_set
+from scanner.mail.dnssec import zone_statuses
+from scanner.mail.mx import MAX_MX, mail_exchangers
 from scanner.net.client import NetClient
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.dns import not_asked
-from scanner.probes.tls import COMMANDS, CONNECTIONS_PER_SERVER, NETWORK_TIMEOUT, _facts, _is_ip, _lookup
+from scanner.probes.tls import (
+    COMMANDS,
+    CONNECTIONS_PER_SERVER,
+    NETWORK_TIMEOUT,
+    lookup_address,
+    scan_facts,
+    server_address,
+)
 
-MAX_MX = 4  # MX tested per domain, lowest preference first
+CONNECT_TIMEOUT = 8.0  # seconds for the first plain connection to port 25
 EHLO_NAME = "govscan.invalid"
 PORT_25_NOTE = (
     "port 25 could not be reached from the scanner; many networks (providers, clouds, offices) "
@@ -70,11 +79,8 @@ async def probe_smtp_tls(domain: str, port: int, client: NetClient) -> HostProbe
         failure = FailureClass.TIMEOUT if error.unreachable else FailureClass.DNS_ERROR
         return HostProbeResult(domain, port, SMTP_TLS_PROBE, False, {}, failure, str(error))
     hosts = list(mx.hosts) if mx.receives_mail else []
-    dnssec: dict[str, Any] = {}
-    for zone in dict.fromkeys([domain, *hosts[:MAX_MX]]):
-        result = await resolver.dnssec(zone)
-        dnssec[zone] = {"status": result.status.value, "reason": result.reason, "zone": result.zone}
-    servers = [await _server(client, host, dnssec.get(host, {})) for host in hosts[:MAX_MX]]
+    dnssec = await zone_statuses(resolver, [domain, *hosts[:MAX_MX]])
+    servers = [await _server(client, host, dnssec[host]) for host in hosts[:MAX_MX]]
     evidence = SmtpTlsEvidence(
         domain=domain, mx=mx.to_json(), servers=tuple(servers), dnssec=dnssec, skipped=tuple(hosts[MAX_MX:])
     )
@@ -94,34 +100,53 @@ async def probe_smtp_tls(domain: str, port: int, client: NetClient) -> HostProbe
 
 async def _server(client: NetClient, host: str, dnssec: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"host": host, "port": MAIL_PROBE_PORT}
+    records: tuple = ()
     try:
-        records = await tlsa_records(client.dns.querier, host)
+        found = await tlsa_set(client.dns, host, dnssec.get("zone"), dnssec["status"])
+        records = found.records
         entry["tlsa"] = {
             "name": tlsa_name(host),
-            "dnssec": dnssec.get("status"),
+            "dnssec": found.dnssec,
+            "dnssec_problem": found.problem,
             "records": [record.to_json() for record in records],
-            "rollover": rollover_scheme(records),
+            "rollover": rollover_scheme(list(records)),
         }
     except DnsQueryError as error:
-        records = []
         entry["tlsa"] = {"name": tlsa_name(host), "not_tested": str(error)}
-    mapped = client.network.host_map.resolve(host, MAIL_PROBE_PORT)
-    address, connect_port = mapped if mapped else (None, MAIL_PROBE_PORT)
     try:
-        if client.network.dns_servers and not _is_ip(address or host):
-            address = (await client.dns.addresses(address or host))[0][1]
-        elif not _is_ip(address or host):
-            address = await asyncio.to_thread(_lookup, address or host, connect_port)
+        address, connect_port = await server_address(host, MAIL_PROBE_PORT, client)
+        if address is None:
+            address = await asyncio.to_thread(lookup_address, host, connect_port)
     except OSError as error:
         return {**entry, "tested": False, "failure_class": FailureClass.DNS_ERROR.value, "reason": str(error)}
     entry["address"] = f"{address}:{connect_port}"
+    if (closed := await _port_closed(address, connect_port)) is not None:
+        return {**entry, **closed}
     outcome = await asyncio.to_thread(_scan, host, address, connect_port, client.network.ca_bundle)
-    if "failure_class" in outcome:
-        return {**entry, **outcome}
     chain = outcome.pop("_chain", [])
     if outcome.get("handshake") and "records" in entry["tlsa"]:
         entry["tlsa"]["matching"] = [record.to_json() for record in records if matches(record, chain)]
     return {**entry, **outcome}
+
+
+async def _port_closed(address: str, port: int) -> dict[str, Any] | None:
+    """One plain connection first: a port that refuses or stays silent is not tested at once,
+    without sslyze's retries on every scan command."""
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(address, port), CONNECT_TIMEOUT)
+    except TimeoutError:
+        reason = f"{address}:{port}: no connection within {CONNECT_TIMEOUT:g} s; {PORT_25_NOTE}"
+        return {"tested": False, "failure_class": FailureClass.TIMEOUT.value, "reason": reason}
+    except ConnectionRefusedError as error:
+        reason = f"{address}:{port}: {error.strerror or 'connection refused'}; {PORT_25_NOTE}"
+        return {"tested": False, "failure_class": FailureClass.CONNECTION_REFUSED.value, "reason": reason}
+    except OSError as error:
+        reason = f"{address}:{port}: {error}; {PORT_25_NOTE}"
+        return {"tested": False, "failure_class": FailureClass.NETWORK_ERROR.value, "reason": reason}
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return None
 
 
 def _scan(host: str, address: str | None, port: int, ca_bundle: Path | None) -> dict[str, Any]:
@@ -151,7 +176,7 @@ def _scan(host: str, address: str | None, port: int, ca_bundle: Path | None) -> 
         return {"tested": False, "failure_class": FailureClass.DNS_ERROR.value, "reason": str(error)}
     if result.scan_status is not ServerScanStatusEnum.COMPLETED or result.scan_result is None:
         return _failure(result.connectivity_error_trace)
-    facts = _facts(result)
+    facts = scan_facts(result)
     certificate_info = result.scan_result.certificate_info.result
     deployment = certificate_info.certificate_deployments[0] if certificate_info else None
     chain: list[x509.Certificate] = list(deployment.received_certificate_chain) if deployment else []
