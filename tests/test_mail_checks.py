@@ -119,6 +119,11 @@ async def test_spf_lookups_are_counted_through_include_and_redirect() -> None:
     assert policy.includes == ["_spf.amt.de", "relay.example"] and policy.problems == []
 
 
+async def test_a_redirect_beside_an_all_is_ignored() -> None:
+    policy = await spf_policy(TxtOnly({"amt.de": ["v=spf1 mx redirect=x.example -all"]}), "amt.de")
+    assert (policy.lookups, policy.all_qualifier, policy.redirect, policy.includes) == (1, "-", None, [])
+
+
 async def test_an_spf_include_loop_stops_and_is_a_problem() -> None:
     querier = TxtOnly({"amt.de": ["v=spf1 include:amt.de -all"]})
     policy = await spf_policy(querier, "amt.de")

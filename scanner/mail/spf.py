@@ -68,12 +68,11 @@ async def _walk(querier: DnsQuerier, record: str, policy: SpfPolicy, *, depth: i
             policy.lookups += 1
             if kind == "include":
                 await _follow(querier, target, policy, depth=depth)
-    if redirect is not None:
+    if redirect is not None and qualifier is None:  # §6.1: redirect is ignored beside an all
         policy.lookups += 1
         if top:
             policy.redirect = redirect
-        if qualifier is None:  # §6.1: redirect is ignored when the record has an all
-            return await _follow(querier, redirect, policy, depth=depth)
+        return await _follow(querier, redirect, policy, depth=depth)
     return qualifier
 
 

@@ -106,13 +106,18 @@ class HostProbeRunner:
 
     def ensure_mail_domain(self, domain: str) -> None:
         """Start the mail probes for a domain a page names (its hosts' domains get them anyway)."""
-        if domain not in self._mail_domains and len(self._mail_domains) >= MAX_MAIL_DOMAINS:
-            return
+        waiting = [
+            probe
+            for probe in self.probes
+            if probe.mail_domain
+            and (domain, probe.port, probe.name) not in self._done
+            and (domain, probe.port, probe.name) not in self._tasks
+        ]
+        if not waiting or len(self._mail_domains) >= MAX_MAIL_DOMAINS:
+            return  # probed already (a domain of the hosts, or named twice), or the limit is reached
         self._mail_domains.add(domain)
-        for probe in self.probes:
-            key = (domain, probe.port, probe.name)
-            if probe.mail_domain and key not in self._done and key not in self._tasks:
-                self._tasks[key] = asyncio.create_task(self._run(probe, domain))
+        for probe in waiting:
+            self._tasks[(domain, probe.port, probe.name)] = asyncio.create_task(self._run(probe, domain))
 
     def _refuse(self, host: str) -> None:
         """A host beyond the limit: recorded as not tested, once per probe."""
