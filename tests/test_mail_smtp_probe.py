@@ -193,8 +193,8 @@ def test_an_expired_certificate_is_a_finding(probed) -> None:
 
 def test_a_closed_port_25_is_not_tested_and_says_why(probed) -> None:
     result = probed["zu.post.de"]
-    assert (result.ok, result.failure_class) == (False, FailureClass.CONNECTION_REFUSED)
-    assert "many networks" in (result.failure_detail or "")
+    assert (result.ok, result.failure_class) == (False, FailureClass.PORT_25_UNREACHABLE)
+    assert "refused" in (result.failure_detail or "") and "many networks" in (result.failure_detail or "")
     assert judged(result) == set()
 
 
@@ -203,7 +203,7 @@ def test_an_mx_not_reached_beside_a_good_one_is_left_out_of_every_judgement(prob
     assert result.ok
     servers = {server["host"]: server for server in result.evidence(SmtpTlsEvidence).servers}
     assert servers["mx-zu.post.de"]["tested"] is False
-    assert servers["mx-zu.post.de"]["failure_class"] == "connection_refused"
+    assert servers["mx-zu.post.de"]["failure_class"] == "port_25_unreachable"
     assert judged(result) == set()
 
 

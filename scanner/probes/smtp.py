@@ -2,10 +2,10 @@
 the MX's DANE TLSA records and the DNSSEC status of the domain and of each MX zone.
 
 Each MX is reached through ``--connect-to`` (``mx:25`` mapped), else at the address the configured
-DNS servers (or the system) give. Port 25 refused, filtered or timing out is "not tested" with
-its failure class and the reason, never a fail: many networks block outbound port 25, so a closed
-port says more about the scanner's network than about the server. STARTTLS refused by the server
-or a handshake that fails after STARTTLS is a fact the checks judge.
+DNS servers (or the system) give. Port 25 refused, filtered or timing out is "not tested"
+(``port_25_unreachable``, the detail says which), never a fail: many networks block outbound
+port 25, so a closed port says more about the scanner's network than about the server. STARTTLS
+refused by the server or a handshake that fails after STARTTLS is a fact the checks judge.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from scanner.probes.tls import (
 )
 
 CONNECT_TIMEOUT = 8.0  # seconds for the first plain connection to port 25
+UNREACHABLE = FailureClass.PORT_25_UNREACHABLE.value
 EHLO_NAME = "govscan.invalid"
 PORT_25_NOTE = (
     "port 25 could not be reached from the scanner; many networks (providers, clouds, offices) "
@@ -136,13 +137,11 @@ async def _port_closed(address: str, port: int) -> dict[str, Any] | None:
         _, writer = await asyncio.wait_for(asyncio.open_connection(address, port), CONNECT_TIMEOUT)
     except TimeoutError:
         reason = f"{address}:{port}: no connection within {CONNECT_TIMEOUT:g} s; {PORT_25_NOTE}"
-        return {"tested": False, "failure_class": FailureClass.TIMEOUT.value, "reason": reason}
-    except ConnectionRefusedError as error:
-        reason = f"{address}:{port}: {error.strerror or 'connection refused'}; {PORT_25_NOTE}"
-        return {"tested": False, "failure_class": FailureClass.CONNECTION_REFUSED.value, "reason": reason}
-    except OSError as error:
-        reason = f"{address}:{port}: {error}; {PORT_25_NOTE}"
-        return {"tested": False, "failure_class": FailureClass.NETWORK_ERROR.value, "reason": reason}
+        return {"tested": False, "failure_class": UNREACHABLE, "reason": reason}
+    except OSError as error:  # refused, no route, reset
+        what = "connection refused" if isinstance(error, ConnectionRefusedError) else str(error)
+        reason = f"{address}:{port}: {what}; {PORT_25_NOTE}"
+        return {"tested": False, "failure_class": UNREACHABLE, "reason": reason}
     writer.close()
     with contextlib.suppress(OSError):
         await writer.wait_closed()
@@ -192,15 +191,8 @@ def _failure(trace: TracebackException | None) -> dict[str, Any]:
         return {"tested": True, "starttls": False, "handshake": False, "reason": detail}
     if kind is not None and issubclass(kind, TlsHandshakeFailed):
         return {"tested": True, "starttls": True, "handshake": False, "reason": detail}
-    if kind is not None and issubclass(kind, ConnectionToServerTimedOut):
-        return {
-            "tested": False,
-            "failure_class": FailureClass.TIMEOUT.value,
-            "reason": f"{detail}; {PORT_25_NOTE}",
-        }
-    if kind is not None and issubclass(kind, ServerRejectedConnection):
-        failure = FailureClass.CONNECTION_REFUSED.value
-        return {"tested": False, "failure_class": failure, "reason": f"{detail}; {PORT_25_NOTE}"}
+    if kind is not None and issubclass(kind, ConnectionToServerTimedOut | ServerRejectedConnection):
+        return {"tested": False, "failure_class": UNREACHABLE, "reason": f"{detail}; {PORT_25_NOTE}"}
     return {"tested": False, "failure_class": FailureClass.NETWORK_ERROR.value, "reason": detail}
 
 
