@@ -428,3 +428,11 @@ def test_an_expired_certificate_is_no_finding_under_dane_ee() -> None:
         "mx.amt.de name",
         "mx.amt.de untrusted",
     }
+
+
+def test_port_25_unreachable_has_a_label_in_every_language() -> None:
+    from reports.labels import LABELS
+    from scanner.evidence import FailureClass
+
+    for language, labels in LABELS.items():
+        assert "port 25" in labels["failure_classes"][FailureClass.PORT_25_UNREACHABLE].lower(), language

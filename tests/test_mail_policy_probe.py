@@ -21,6 +21,7 @@ from scanner.findings.runner import run_host_checks
 from scanner.net.client import NetClient
 from scanner.net.network import NetworkSettings
 from scanner.probes.mail import probe_mail_policy
+from scanner.probes.smtp import probe_smtp_tls
 
 from dnsserver import DnsHandler, Zones, serving_dns, signed_zones, silent_dns
 from httpserver import running
@@ -181,9 +182,11 @@ async def test_a_domain_without_mx_but_an_address_is_its_own_exchanger(dns_port,
     assert ("security.mail-mta-sts", "missing") in judged(result)
 
 
-async def test_dns_without_answer_leaves_the_domain_not_tested(anchor_file):
+async def test_dns_without_answer_leaves_the_domain_and_its_transport_not_tested(anchor_file):
     async with silent_dns() as port, client_for(port, anchor_file, None, None) as client:
         client.dns.querier.timeout, client.dns.querier.attempts = 0.2, 1
         result = await probe_mail_policy("post.de", 25, client)
+        transport = await probe_smtp_tls("post.de", 25, client)
     assert (result.ok, result.failure_class) == (False, FailureClass.TIMEOUT)
-    assert judged(result) == set()
+    assert (transport.ok, transport.failure_class) == (False, FailureClass.TIMEOUT)
+    assert judged(result) == set() and judged(transport) == set()
