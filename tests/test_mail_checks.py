@@ -25,6 +25,7 @@ from scanner.findings.runner import run_host_checks
 from scanner.mail.dane import Tlsa, association, matches, rollover_scheme
 from scanner.mail.dmarc import DmarcPolicy, parse_tags
 from scanner.mail.mta_sts import covers, parse_policy, uncovered
+from scanner.mail.mx import mail_exchangers
 from scanner.mail.scope import is_contact_page, mail_domains, mailto_domain, security_txt_mail_domains
 from scanner.mail.spf import spf_policy
 
@@ -436,3 +437,46 @@ def test_port_25_unreachable_has_a_label_in_every_language() -> None:
 
     for language, labels in LABELS.items():
         assert "port 25" in labels["failure_classes"][FailureClass.PORT_25_UNREACHABLE].lower(), language
+
+
+class Answers:
+    """A stand-in querier with records by (name, type); a name without any is NXDOMAIN."""
+
+    def __init__(self, records: dict[tuple[str, str], list[str]]) -> None:
+        self.records = records
+
+    async def ask(self, name, rdtype) -> dns.message.Message:
+        text, kind = str(name).rstrip("."), dns.rdatatype.to_text(dns.rdatatype.RdataType.make(rdtype))
+        response = dns.message.make_response(dns.message.make_query(name, rdtype))
+        if not any(owner == text for owner, _ in self.records):
+            response.set_rcode(dns.rcode.NXDOMAIN)
+        elif values := self.records.get((text, kind)):
+            response.answer.append(dns.rrset.from_text_list(name, 300, "IN", kind, values))
+        return response
+
+
+@pytest.mark.parametrize(
+    ("records", "hosts", "null_mx", "implicit", "exists"),
+    [
+        (
+            {("amt.de", "MX"): ["20 mx2.amt.de.", "10 mx1.amt.de.", "30 mx1.amt.de."]},
+            ("mx1.amt.de", "mx2.amt.de"),
+            False,
+            False,
+            True,
+        ),
+        ({("amt.de", "MX"): ["0 ."]}, (".",), True, False, True),
+        ({("amt.de", "A"): ["192.0.2.1"]}, ("amt.de",), False, True, True),
+        ({("amt.de", "TXT"): ['"v=spf1 -all"']}, (), False, False, True),
+        ({}, (), False, False, False),
+    ],
+)
+async def test_mail_exchangers(records, hosts, null_mx, implicit, exists) -> None:
+    found = await mail_exchangers(Answers(records), "amt.de")
+    assert (found.hosts, found.null_mx, found.implicit, found.domain_exists) == (
+        hosts,
+        null_mx,
+        implicit,
+        exists,
+    )
+    assert found.receives_mail is (bool(hosts) and not null_mx)

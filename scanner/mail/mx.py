@@ -24,7 +24,8 @@ class MxSet:
 
     @property
     def hosts(self) -> tuple[str, ...]:
-        return tuple(host for _, host in self.exchangers)
+        """Each exchanger once (a host may be listed under two preferences), lowest preference first."""
+        return tuple(dict.fromkeys(host for _, host in self.exchangers))
 
     @property
     def receives_mail(self) -> bool:
