@@ -9,6 +9,7 @@ from reports.labels import Texts
 from reports.queries import PageRow, ScanData
 from reports.report_view import CountRow, Coverage, HostRow, PageView
 from scanner.evidence.dns import DNS_PROBE_PORT
+from scanner.evidence.mail import MAIL_PROBE_PORT
 from scanner.store.models import HostResult
 
 
@@ -96,8 +97,8 @@ def _hosts_intro(hosts: list[HostRow], texts: Texts) -> str:
         return texts["hosts_none"]
     probed = sum(1 for host in hosts if host.ok)
     return texts["hosts_intro"].format(
-        # the DNS probes' rows name a domain, not a host the browser contacted
-        hosts=len({host.host for host in hosts if host.port != DNS_PROBE_PORT}),
+        # the DNS and mail probes' rows name a domain, not a host the browser contacted
+        hosts=len({host.host for host in hosts if host.port not in (DNS_PROBE_PORT, MAIL_PROBE_PORT)}),
         probed=probed,
         total=len(hosts),
         not_tested=len(hosts) - probed,

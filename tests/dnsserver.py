@@ -13,7 +13,7 @@ import asyncio
 import socket
 import struct
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -67,17 +67,31 @@ def _ds(origin: str, dnskey: dns.rdata.Rdata) -> str:
     return dns.dnssec.make_ds(origin, dnskey, "SHA256").to_text()
 
 
-def signed_zones(now: float | None = None) -> Zones:
+def signed_zones(
+    now: float | None = None,
+    *,
+    extra_records: Mapping[str, str] | None = None,
+    extra_signed: Mapping[str, str] | None = None,
+    extra_unsigned: Mapping[str, str] | None = None,
+) -> Zones:
+    """``extra_records``: zone origin -> records added before signing (mail tests add MX, TXT,
+    TLSA); ``extra_signed`` / ``extra_unsigned``: more children of ``de.`` (origin -> records),
+    delegated with a DS and signed, or delegated without one."""
     now = time.time() if now is None else now
+    extra_records, extra_signed = extra_records or {}, extra_signed or {}
+    extra_unsigned = extra_unsigned or {}
     keys = {
         name: _key()
         for name in ("root", "de", "signed", "bogus", "wrong", "altered", "expired", "zz", "n3", "hi")
     }
+    keys.update({origin: _key() for origin in extra_signed})
     children = {"signed": "signed", "bogus": "wrong", "altered": "altered", "expired": "expired"}
+    children.update({origin.removesuffix(".de."): origin for origin in extra_signed})
     de_records = "\n".join(
         f"{child} NS ns.{child}.de.\n{child} DS {_ds(f'{child}.de.', keys[key][1])}"
         for child, key in children.items()
     )
+    de_records += "".join(f"\n{origin.removesuffix('.de.')} NS ns.{origin}" for origin in extra_unsigned)
     de_records += '\nunsigned NS ns.unsigned.de.\nwww A 192.0.2.1\ncaa CAA 0 issue "ca.example"\n'
     zones = {
         ".": _zone(
@@ -109,6 +123,13 @@ def signed_zones(now: float | None = None) -> Zones:
         "hi.": _zone("hi.", "plain NS ns.plain.hi.\n"),
         "plain.hi.": _zone("plain.hi.", "www A 192.0.2.90\n"),
     }
+    zones.update(
+        {origin: _zone(origin, records) for origin, records in {**extra_signed, **extra_unsigned}.items()}
+    )
+    for origin, records in extra_records.items():
+        for name, node in _zone(origin, records).nodes.items():
+            for rdataset in node.rdatasets:
+                zones[origin].find_node(name, create=True).replace_rdataset(rdataset)
     valid = {"inception": now - DAY, "expiration": now + 30 * DAY}
     signing = {
         ".": "root",
@@ -117,6 +138,7 @@ def signed_zones(now: float | None = None) -> Zones:
         "bogus.de.": "bogus",
         "altered.de.": "altered",
         "n3.zz.": "n3",
+        **{origin: origin for origin in extra_signed},
     }
     for origin, key in signing.items():
         dns.dnssec.sign_zone(zones[origin], keys=[keys[key]], **valid)

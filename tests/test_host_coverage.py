@@ -20,7 +20,7 @@ from localweb import LocalWeb, page
 
 PROBES = {"http-redirect", "http-headers", "security-txt", "tls"}
 # Once per registrable domain; the test network maps every host and names no DNS server.
-DOMAIN_PROBES = dict.fromkeys(("caa", "dnssec"), "dns_not_asked")
+DOMAIN_PROBES = dict.fromkeys(("caa", "dnssec", "mail-policy", "smtp-tls"), "dns_not_asked")
 
 
 def portal(local_web: LocalWeb, domain: str) -> str:

@@ -140,6 +140,8 @@ REPORT: dict[str, Any] = {
         "document_too_large": "Dokument zu groß (Größengrenze)",
         "unresponsive": "Seite antwortet nicht (Skript ohne Ende)",
         "dns_not_asked": "über --connect-to erreicht: sein DNS wurde nicht befragt (dns_servers setzen)",
+        "port_25_unreachable": "Port 25 vom Scanner aus nicht erreichbar (viele Netze sperren ausgehenden "
+        "Port 25): kein Mangel des Mailservers",
         "scan_error": "interner Fehler von govscan",
         "nothing_in_scope": "keine Start-Adresse im Prüfbereich",
     },

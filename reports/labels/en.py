@@ -143,6 +143,8 @@ REPORT: dict[str, Any] = {
         "document_too_large": "document too large (size limit)",
         "unresponsive": "page stopped answering (endless script)",
         "dns_not_asked": "reached through --connect-to: its DNS was not asked (set dns_servers)",
+        "port_25_unreachable": "port 25 not reachable from the scanner (many networks block outbound "
+        "port 25): no defect of the mail server",
         "scan_error": "internal govscan error",
         "nothing_in_scope": "no start address in scope",
     },

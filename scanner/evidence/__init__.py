@@ -58,6 +58,9 @@ class FailureClass(StrEnum):
     DOCUMENT_TOO_LARGE = "document_too_large"  # the document (decoded) exceeded the size limit
     UNRESPONSIVE = "unresponsive"  # the page's scripts kept its renderer from answering (an endless loop)
     DNS_NOT_ASKED = "dns_not_asked"  # hosts reached through --connect-to, no DNS servers configured
+    PORT_25_UNREACHABLE = (
+        "port_25_unreachable"  # an MX's port 25 refused or silent: outbound SMTP is often blocked
+    )
 
 
 @dataclass(frozen=True)

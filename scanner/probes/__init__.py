@@ -28,18 +28,20 @@ class HostProbe:
     # True: run once per registrable domain of the hosts (DNS), handed the domain instead of a
     # host; it asks the scan's DNS servers, not the host, so the host's connection budget is not held
     per_domain: bool = False
+    # True: also run for the mail domains pages name (``mailto:`` on contact and legal pages)
+    mail_domain: bool = False
 
 
 PROBES: dict[str, HostProbe] = {}
 
 
 def host_probe(
-    name: str, *, port: int, connections: int = 1, per_domain: bool = False
+    name: str, *, port: int, connections: int = 1, per_domain: bool = False, mail_domain: bool = False
 ) -> Callable[[ProbeFn], ProbeFn]:
     def register(function: ProbeFn) -> ProbeFn:
         if name in PROBES:
             raise ValueError(f"host probe {name!r} is registered twice")
-        PROBES[name] = HostProbe(name, port, connections, function, per_domain)
+        PROBES[name] = HostProbe(name, port, connections, function, per_domain, mail_domain)
         return function
 
     return register

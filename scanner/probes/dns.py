@@ -27,7 +27,7 @@ from scanner.probes import host_probe
 
 @host_probe(DNSSEC_PROBE, port=DNS_PROBE_PORT, per_domain=True)
 async def probe_dnssec(domain: str, port: int, client: NetClient) -> HostProbeResult:
-    if (skipped := _not_asked(domain, port, DNSSEC_PROBE, client)) is not None:
+    if (skipped := not_asked(domain, port, DNSSEC_PROBE, client)) is not None:
         return skipped
     resolver = client.dns
     result = await resolver.dnssec(domain)
@@ -48,7 +48,7 @@ async def probe_dnssec(domain: str, port: int, client: NetClient) -> HostProbeRe
 
 @host_probe(CAA_PROBE, port=DNS_PROBE_PORT, per_domain=True)
 async def probe_caa(domain: str, port: int, client: NetClient) -> HostProbeResult:
-    if (skipped := _not_asked(domain, port, CAA_PROBE, client)) is not None:
+    if (skipped := not_asked(domain, port, CAA_PROBE, client)) is not None:
         return skipped
     resolver = client.dns
     try:
@@ -68,7 +68,7 @@ async def probe_caa(domain: str, port: int, client: NetClient) -> HostProbeResul
     return HostProbeResult(domain, port, CAA_PROBE, True, evidence.to_json())
 
 
-def _not_asked(domain: str, port: int, probe: str, client: NetClient) -> HostProbeResult | None:
+def not_asked(domain: str, port: int, probe: str, client: NetClient) -> HostProbeResult | None:
     network = client.network
     if network.dns_servers:
         return None

@@ -83,14 +83,8 @@ warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, modul
 @host_probe(TLS_PROBE, port=443, connections=CONNECTIONS_PER_SERVER)
 async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     """Scan ``host:port`` (through ``--connect-to`` when mapped) and record the facts."""
-    mapped = client.network.host_map.resolve(host, port)
-    address, connect_port = mapped if mapped else (None, port)
     try:
-        if client.network.dns_servers and not _is_ip(address or host):
-            # Configured DNS servers answer for every connection the mapping leaves alone.
-            address = (await client.dns.addresses(address or host))[0][1]
-        elif address is not None and not _is_ip(address):
-            address = await asyncio.to_thread(_lookup, address, connect_port)
+        address, connect_port = await server_address(host, port, client)
     except OSError as error:
         return HostProbeResult(
             host, port, TLS_PROBE, False, {"attempts": 0}, FailureClass.DNS_ERROR, str(error)
@@ -116,7 +110,20 @@ async def probe_tls(host: str, port: int, client: NetClient) -> HostProbeResult:
     return HostProbeResult(host, port, TLS_PROBE, False, {"attempts": attempt + 1}, failure[0], failure[1])
 
 
-def _is_ip(text: str) -> bool:
+async def server_address(host: str, port: int, client: NetClient) -> tuple[str | None, int]:
+    """Where sslyze connects for ``host:port``: the ``--connect-to`` mapping, else the address the
+    configured DNS servers give (None: sslyze asks the system). Raises OSError without an address."""
+    mapped = client.network.host_map.resolve(host, port)
+    address, connect_port = mapped if mapped else (None, port)
+    if client.network.dns_servers and not is_ip(address or host):
+        # Configured DNS servers answer for every connection the mapping leaves alone.
+        address = (await client.dns.addresses(address or host))[0][1]
+    elif address is not None and not is_ip(address):
+        address = await asyncio.to_thread(lookup_address, address, connect_port)
+    return address, connect_port
+
+
+def is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
     except ValueError:
@@ -124,7 +131,7 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def _lookup(name: str, port: int) -> str:
+def lookup_address(name: str, port: int) -> str:
     return socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)[0][4][0]
 
 
@@ -153,7 +160,7 @@ def _scan(
         return FailureClass.DNS_ERROR, str(error)
     if result.scan_status is not ServerScanStatusEnum.COMPLETED or result.scan_result is None:
         return _connectivity_failure(result.connectivity_error_trace)
-    return _facts(result)
+    return scan_facts(result)
 
 
 def _connectivity_failure(trace: TracebackException | None) -> tuple[FailureClass, str]:
@@ -170,7 +177,7 @@ def _connectivity_failure(trace: TracebackException | None) -> tuple[FailureClas
     return FailureClass.NETWORK_ERROR, detail
 
 
-def _facts(result: ServerScanResult) -> dict[str, Any]:
+def scan_facts(result: ServerScanResult) -> dict[str, Any]:
     scan = result.scan_result
     assert scan is not None
     errors = {

@@ -5,7 +5,10 @@ in frames (online forms, where citizens type personal data), hosts that only ser
 received beacons. They start as soon as a page first contacts the host and never block page
 visits. Hosts beyond the target's ``max_probed_hosts`` and probes that cannot finish are stored as
 "not tested" with their failure class, never as a pass. Probes of a domain (DNS) run once per
-registrable domain of the hosts within the limit, and are stored under the domain's name.
+registrable domain of the hosts within the limit, and are stored under the domain's name. The
+mail probes also run for the mail domains pages name (``ensure_mail_domain``: ``mailto:`` on
+contact and legal pages, and in security.txt ``Contact:``), up to ``MAX_MAIL_DOMAINS`` of them;
+such a domain counts as no host.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from scanner.crawl.scope import FirstPartySet
 from scanner.evidence import FailureClass, HostProbeResult, PageCapture
 from scanner.findings.registry import CheckContext, CheckRegistry
 from scanner.findings.runner import run_host_checks
+from scanner.mail.scope import security_txt_mail_domains
 from scanner.net.client import NetClient
 from scanner.net.domains import registrable_domain
 from scanner.net.hostnames import host_of
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PROBES_AT_ONCE = 4
+MAX_MAIL_DOMAINS = 10  # mail domains named by pages beyond the hosts' own domains
 
 
 def contacted_hosts(capture: PageCapture, first_party: FirstPartySet) -> list[str]:
@@ -76,6 +81,7 @@ class HostProbeRunner:
         self.on_findings = on_findings
         self._limit = asyncio.Semaphore(MAX_PROBES_AT_ONCE)
         self._tasks: dict[tuple[str, int, str], asyncio.Task] = {}
+        self._mail_domains: set[str] = set()
         with session(engine) as db:  # a resumed scan does not probe a host twice
             self._done = probed_hosts(db, scan_id)
             self._hosts = hosts_within_limit(db, scan_id)  # the hosts that count towards max_hosts
@@ -98,6 +104,21 @@ class HostProbeRunner:
             if key not in self._done and key not in self._tasks:
                 self._tasks[key] = asyncio.create_task(self._run(probe, subject))
 
+    def ensure_mail_domain(self, domain: str) -> None:
+        """Start the mail probes for a domain a page names (its hosts' domains get them anyway)."""
+        waiting = [
+            probe
+            for probe in self.probes
+            if probe.mail_domain
+            and (domain, probe.port, probe.name) not in self._done
+            and (domain, probe.port, probe.name) not in self._tasks
+        ]
+        if not waiting or len(self._mail_domains) >= MAX_MAIL_DOMAINS:
+            return  # probed already (a domain of the hosts, or named twice), or the limit is reached
+        self._mail_domains.add(domain)
+        for probe in waiting:
+            self._tasks[(domain, probe.port, probe.name)] = asyncio.create_task(self._run(probe, domain))
+
     def _refuse(self, host: str) -> None:
         """A host beyond the limit: recorded as not tested, once per probe."""
         detail = f"more first-party hosts than max_probed_hosts = {self.max_hosts}"
@@ -109,13 +130,16 @@ class HostProbeRunner:
 
     async def finish(self, timeout: float) -> None:
         """Wait for running probes; those still running after ``timeout`` are stored as not tested."""
-        pending = [task for task in self._tasks.values() if not task.done()]
-        if pending:
-            _, still_running = await asyncio.wait(pending, timeout=max(timeout, 0.1))
-            for task in still_running:
-                task.cancel()
-            await asyncio.gather(*still_running, return_exceptions=True)
-        for (host, port, name), task in self._tasks.items():
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(timeout, 0.1)
+        # A finished probe may start others (a security.txt naming a mail domain): wait for those too.
+        while pending := [task for task in self._tasks.values() if not task.done()]:
+            _, still_running = await asyncio.wait(pending, timeout=max(deadline - loop.time(), 0.1))
+            if still_running and loop.time() >= deadline:
+                for task in still_running:
+                    task.cancel()
+                await asyncio.gather(*still_running, return_exceptions=True)
+        for (host, port, name), task in list(self._tasks.items()):
             if task.cancelled():
                 self._store(
                     HostProbeResult(
@@ -162,3 +186,5 @@ class HostProbeRunner:
             db.commit()
         self._done.add((result.host, result.port, result.probe))
         self.on_findings(len(outcome.findings))
+        for domain in security_txt_mail_domains(result):  # security.txt Contact: mailto: addresses
+            self.ensure_mail_domain(domain)

@@ -30,6 +30,7 @@ from scanner.crawl.visit_policy import classify_visit, record_document, robots_r
 from scanner.evidence import PageCapture, PageKind
 from scanner.findings.registry import CheckContext, CheckRegistry, Scope, load_all_checks
 from scanner.findings.runner import run_page_checks, run_site_checks
+from scanner.mail.scope import mail_domains
 from scanner.net.client import NetClient
 from scanner.net.hostnames import host_of
 from scanner.net.network import NetworkSettings
@@ -403,6 +404,8 @@ class ScanRun:
         if capture.is_testable and capture.kind is PageKind.HTML:
             for host in contacted_hosts(capture, self.first_party):
                 self.probes.ensure(host)
+            for domain in mail_domains(capture):
+                self.probes.ensure_mail_domain(domain)
 
     def _store(self, item: FrontierItem, capture: PageCapture) -> None:
         self._save(capture, depth=item.depth, referrer=item.discovered_from, frontier_item=item)
