@@ -4,7 +4,6 @@ mapping says, like every other connection of the scan."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import socket
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 import dns.resolver
 
 from scanner.net.connect_to import HostMap
-from scanner.net.hostnames import ascii_host
+from scanner.net.hostnames import ascii_host, is_ip
 
 DNS_PORT = 53
 _SERVER = re.compile(r"^(?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<host>[^:\[\]\s]+))(?::(?P<port>\d{1,5}))?$")
@@ -30,7 +29,7 @@ class DnsServer:
     @classmethod
     def parse(cls, text: str) -> DnsServer:
         text = text.strip()
-        if _is_ip(text) and ":" in text:  # a bare IPv6 address: no port to split off
+        if is_ip(text) and ":" in text:  # a bare IPv6 address: no port to split off
             return cls(text, DNS_PORT)
         match = _SERVER.match(text)
         if not match:
@@ -41,11 +40,11 @@ class DnsServer:
         if not 1 <= port <= 65535:
             raise DnsServerError(f'port {port} out of range 1-65535 in "{text}"')
         if match["v6"] is not None:
-            if not _is_ip(match["v6"]):
+            if not is_ip(match["v6"]):
                 raise DnsServerError(f'"{match["v6"]}" in "{text}" is not an IPv6 address')
             return cls(match["v6"], port)
         host = match["host"]
-        if not _is_ip(host):
+        if not is_ip(host):
             name = ascii_host(host)
             if name is None:
                 raise DnsServerError(f'"{host}" in "{text}" is neither an IP address nor a host name')
@@ -60,7 +59,7 @@ class DnsServer:
         """Where to send queries: the ``--connect-to`` mapping first, a name through the system."""
         mapped = host_map.resolve(self.host, self.port)
         host, port = mapped if mapped else (self.host, self.port)
-        if not _is_ip(host):
+        if not is_ip(host):
             host = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0][4][0]
         return host, port
 
@@ -72,12 +71,4 @@ def system_servers() -> tuple[DnsServer, ...]:
     except (dns.resolver.NoResolverConfiguration, OSError):
         return ()
     port = getattr(system, "port", DNS_PORT)
-    return tuple(DnsServer(str(address), port) for address in system.nameservers if _is_ip(str(address)))
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+    return tuple(DnsServer(str(address), port) for address in system.nameservers if is_ip(str(address)))

@@ -22,6 +22,7 @@ from scanner.dns.servers import DnsServer
 from scanner.evidence import FailureClass
 from scanner.net.connect_to import HostMap
 from scanner.net.failures import classify_client_error
+from scanner.net.hostnames import is_ip
 from scanner.net.network import NetworkSettings
 from scanner.net.trust import client_ssl_context
 
@@ -62,7 +63,7 @@ class MappedResolver(AbstractResolver):
         ]
 
     async def _unmapped(self, host: str, port: int, family: socket.AddressFamily) -> list[ResolveResult]:
-        if self.dns is None or _is_ip(host):
+        if self.dns is None or is_ip(host):
             return await self.fallback.resolve(host, port, family)
         results = [
             ResolveResult(
@@ -75,14 +76,6 @@ class MappedResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self.fallback.close()
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 class MappedConnector(aiohttp.TCPConnector):

@@ -35,3 +35,12 @@ def ascii_host(host: str) -> str | None:
 def host_of(url: str) -> str:
     """The host of a URL in lower case ("" when it has none), as fingerprints and politeness key it."""
     return (urlsplit(url).hostname or "").lower()
+
+
+def is_ip(text: str) -> bool:
+    """Whether ``text`` is an IPv4 or IPv6 address (without brackets), not a name."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

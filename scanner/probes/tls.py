@@ -14,7 +14,6 @@ sslyze's own stricter web-PKI validation is kept in the evidence beside it.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 import ssl
 import warnings
@@ -47,6 +46,7 @@ from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraA
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.tls import TLS_PROBE, TlsEvidence
 from scanner.net.client import NetClient
+from scanner.net.hostnames import is_ip
 from scanner.net.trust import client_ssl_context
 from scanner.probes import host_probe
 from scanner.probes.tls_facts import certificate_facts, protocol_facts, vulnerability_facts
@@ -121,14 +121,6 @@ async def server_address(host: str, port: int, client: NetClient) -> tuple[str |
     elif address is not None and not is_ip(address):
         address = await asyncio.to_thread(lookup_address, address, connect_port)
     return address, connect_port
-
-
-def is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def lookup_address(name: str, port: int) -> str:
