@@ -98,6 +98,11 @@ class CheckDocView:
     how_to_fix: str
 
 
+# CheckView.status values the report leads with: found something, crashed, or could not run (never
+# to be read as clean); the checks that ran and found nothing go to the appendix
+SHOWN_FIRST = frozenset({"found", "errors", "not-run"})
+
+
 @dataclass(frozen=True)
 class CheckView:
     id: str
@@ -131,6 +136,16 @@ class FamilyView:
     summary: str
     severity_rows: list[SeverityRow]
     checks: list[CheckView]
+
+    @property
+    def with_findings(self) -> list[CheckView]:
+        """Checks with findings, errors, or not run: the overview and the family's section show them."""
+        return [check for check in self.checks if check.status in SHOWN_FIRST]
+
+    @property
+    def without_findings(self) -> list[CheckView]:
+        """Checks that ran and found no automatically detectable defects: the appendix lists them."""
+        return [check for check in self.checks if check.status not in SHOWN_FIRST]
 
 
 @dataclass(frozen=True)

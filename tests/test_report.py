@@ -70,7 +70,6 @@ def test_german_report_is_one_file_named_after_scan_and_target(engine, tmp_path)
     assert [text_of(h2) for h2 in soup.find_all("h2")] == [
         "Inhaltsverzeichnis",
         "Was zuerst zu beheben ist",  # the causes of the findings open the report
-        "Angaben zum Scan",
         "Abdeckung",
         "Überblick",
         "Barrierefreiheit nach Prüfschritten",
@@ -78,6 +77,8 @@ def test_german_report_is_one_file_named_after_scan_and_target(engine, tmp_path)
         "Befunde: Datenschutz",
         "Befunde: Sicherheit",
         "Datenschutz: Empfänger und Einwilligung",
+        "Anhang: Prüfungen ohne Befunde",  # the checks that found nothing, and the scan's metadata, last
+        "Anhang: Angaben zum Scan",
     ]
     assert "Seitenlimit erreicht (max_pages)" in html
     assert "12 min 34 s" in html
@@ -91,11 +92,10 @@ def test_english_report_uses_english_labels_and_messages(engine, tmp_path):
 
     assert path.name == f"govscan-scan-{populated.scan_id}-gemeinde-beispielhausen-en.html"
     assert soup.html["lang"] == "en"
-    assert [text_of(h2) for h2 in soup.find_all("h2")][1:5] == [
-        "What to fix first",
-        "About this scan",
-        "Coverage",
-        "Overview",
+    assert [text_of(h2) for h2 in soup.find_all("h2")][1:4] == ["What to fix first", "Coverage", "Overview"]
+    assert [text_of(h2) for h2 in soup.find_all("h2")][-2:] == [
+        "Appendix: checks without findings",
+        "Appendix: about this scan",
     ]
     assert "Findings: Data protection" in text_of(soup)
     text = soup.get_text()
@@ -158,11 +158,14 @@ def test_check_without_findings_says_no_automatically_detectable_defects_with_co
 
     _, _, soup = render(engine, populated.scan_id, tmp_path)
 
-    statuses = {
-        row.th.code.get_text(): text_of(row.find_all("td")[-1])
-        for row in soup.select("#overview tbody tr")
-        if row.th.code
-    }
+    def statuses_in(section: str) -> dict[str, str]:
+        rows = soup.select(f"#{section} tbody tr")
+        return {row.th.code.get_text(): text_of(row.find_all("td")[-1]) for row in rows if row.th.code}
+
+    # checks without findings are listed in the appendix, with their coverage; a crashed one up front
+    assert "accessibility.document-lang" not in statuses_in("overview")
+    assert "privacy.third-party-request" in statuses_in("overview")
+    statuses = statuses_in("overview") | statuses_in("appendix-checks")
     assert statuses["accessibility.document-lang"] == (
         "keine automatisch feststellbaren Mängel – auf 3 von 3 getesteten Seiten geprüft"
     )
