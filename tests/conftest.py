@@ -27,6 +27,7 @@ from scanner.net.network import NetworkSettings
 from scanner.run.scan import ScanOutcome, scan_target
 from scanner.store.db import open_database
 
+from dnsserver import DnsHandler, Zones, serving_dns, signed_zones
 from httpserver import running, serve  # tests/ is on sys.path (no __init__.py there)
 from localweb import LocalWeb
 from tlsservers import TlsServer
@@ -222,3 +223,23 @@ def pytest_runtest_call(item: pytest.Item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item):
     return (yield from _guarded(item))
+
+
+# The signed test DNS server (tests/dnsserver.py): a module overrides ``zones`` for zones of its own.
+@pytest.fixture(scope="module")
+def zones() -> Zones:
+    return signed_zones()
+
+
+@pytest.fixture(scope="module")
+def anchor_file(zones: Zones, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test root's trust anchor, as a file like the ``dns_trust_anchor`` setting names."""
+    path = tmp_path_factory.mktemp("anchor") / "test-root.txt"
+    path.write_text("; the test root of tests/dnsserver.py\n" + zones.anchor, encoding="utf-8")
+    return path
+
+
+@pytest_asyncio.fixture(scope="module")
+async def dns_port(zones: Zones) -> AsyncIterator[int]:
+    async with serving_dns(DnsHandler(zones)) as port:
+        yield port

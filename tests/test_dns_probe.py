@@ -28,29 +28,11 @@ from scanner.store.db import session
 from scanner.store.models import Finding, HostResult
 
 from conftest import make_target
-from dnsserver import DnsHandler, Zones, serving_dns, signed_zones, silent_dns
+from dnsserver import DnsHandler, serving_dns, silent_dns
 from localweb import LocalWeb, page
 
 pytestmark = pytest.mark.slow
 CONTEXT = CheckContext("Test", FirstPartySet(["signed.de"]), "gemeinde")
-
-
-@pytest.fixture(scope="module")
-def zones() -> Zones:
-    return signed_zones()
-
-
-@pytest.fixture(scope="module")
-def anchor_file(zones: Zones, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("anchor") / "test-root.txt"
-    path.write_text(zones.anchor, encoding="utf-8")
-    return path
-
-
-@pytest_asyncio.fixture(scope="module")
-async def dns_port(zones: Zones):
-    async with serving_dns(DnsHandler(zones)) as port:
-        yield port
 
 
 def client_for(port: int, anchor: Path, connect_to: tuple[str, ...] = ()) -> NetClient:

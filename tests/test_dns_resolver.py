@@ -8,33 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from scanner.dns.resolver import DnsResolver
 from scanner.dns.servers import DnsServer
 from scanner.dns.status import DnssecStatus
 
-from dnsserver import DnsHandler, Zones, serving_dns, signed_zones, silent_dns
+from dnsserver import DnsHandler, serving_dns, silent_dns
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def zones() -> Zones:
-    return signed_zones()
-
-
-@pytest.fixture(scope="module")
-def anchor_file(zones: Zones, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("anchor") / "test-root.txt"
-    path.write_text("; the test root of tests/dnsserver.py\n" + zones.anchor, encoding="utf-8")
-    return path
-
-
-@pytest_asyncio.fixture(scope="module")
-async def dns_port(zones: Zones):
-    async with serving_dns(DnsHandler(zones)) as port:
-        yield port
 
 
 def resolver_for(port: int, anchor: Path, **options) -> DnsResolver:

@@ -23,7 +23,7 @@ from scanner.net.network import NetworkSettings
 from scanner.probes.mail import probe_mail_policy
 from scanner.probes.smtp import probe_smtp_tls
 
-from dnsserver import DnsHandler, Zones, serving_dns, signed_zones, silent_dns
+from dnsserver import Zones, signed_zones, silent_dns
 from httpserver import running
 
 pytestmark = pytest.mark.slow
@@ -62,19 +62,6 @@ def zones() -> Zones:
         extra_signed={"post.de.": GOOD, "berichte.de.": BERICHTE},
         extra_unsigned={"luecke.de.": BAD, "nullmx.de.": NULL_MX, "implizit.de.": IMPLICIT},
     )
-
-
-@pytest.fixture(scope="module")
-def anchor_file(zones: Zones, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("anchor") / "test-root.txt"
-    path.write_text(zones.anchor, encoding="utf-8")
-    return path
-
-
-@pytest_asyncio.fixture(scope="module")
-async def dns_port(zones: Zones):
-    async with serving_dns(DnsHandler(zones)) as port:
-        yield port
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ tested, never a fail."""
 from __future__ import annotations
 
 import pytest
-import pytest_asyncio
 from sqlmodel import select
 
 from reports.html import render_scan_report
@@ -14,7 +13,7 @@ from scanner.store.db import session
 from scanner.store.models import Finding, HostResult
 
 from conftest import make_target
-from dnsserver import DnsHandler, Zones, serving_dns, signed_zones
+from dnsserver import Zones, signed_zones
 from localweb import LocalWeb, page
 
 pytestmark = pytest.mark.slow
@@ -35,12 +34,6 @@ def zones() -> Zones:
         extra_signed={"postamt.de.": POST},
         extra_unsigned={"buergerpost.de.": "@ MX 10 mx.buergerpost.de.\n", "csirt-land.de.": "@ MX 0 .\n"},
     )
-
-
-@pytest_asyncio.fixture(scope="module")
-async def dns_port(zones: Zones):
-    async with serving_dns(DnsHandler(zones)) as port:
-        yield port
 
 
 async def test_a_scan_probes_the_mail_domains_of_hosts_contact_pages_and_security_txt(
