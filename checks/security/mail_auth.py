@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checks.security.mail_findings import fail
 from scanner.evidence import HostProbeResult
 from scanner.evidence.mail import MailPolicyEvidence
 from scanner.findings.registry import (
@@ -16,19 +17,12 @@ from scanner.findings.registry import (
     Family,
     Finding,
     References,
-    Result,
     Scope,
     Severity,
     Text,
     check,
 )
 from scanner.mail.spf import LOOKUP_LIMIT
-
-
-def _fail(subject: str, de: str, en: str, evidence: dict, severity: Severity | None = None) -> Finding:
-    return Finding(
-        result=Result.FAIL, message=Text(de, en), subject=subject, evidence=evidence, severity=severity
-    )
 
 
 @check(
@@ -75,10 +69,10 @@ def mail_spf(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]
     spf, domain = evidence.spf, evidence.domain
     records = spf["records"]
     if not records:
-        yield _fail("missing", f"{domain} hat keinen SPF-Eintrag.", f"{domain} has no SPF record.", spf)
+        yield fail("missing", f"{domain} hat keinen SPF-Eintrag.", f"{domain} has no SPF record.", spf)
         return
     if len(records) > 1:
-        yield _fail(
+        yield fail(
             "multiple",
             f"{domain} hat {len(records)} SPF-Einträge; SPF ist damit ungültig (permerror).",
             f"{domain} has {len(records)} SPF records, which makes SPF invalid (permerror).",
@@ -87,7 +81,7 @@ def mail_spf(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]
         )
         return
     if spf["lookups"] > LOOKUP_LIMIT:
-        yield _fail(
+        yield fail(
             "lookup-limit",
             f"Das SPF von {domain} braucht {spf['lookups']} DNS-Abfragen "
             f"(höchstens {LOOKUP_LIMIT}): permerror.",
@@ -96,7 +90,7 @@ def mail_spf(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]
         )
     if spf["problems"]:
         problems = "; ".join(spf["problems"])
-        yield _fail(
+        yield fail(
             "include-error",
             f"Das SPF von {domain} verweist auf Einträge, die fehlen oder ungültig sind: {problems}.",
             f"The SPF of {domain} refers to records that are missing or invalid: {problems}.",
@@ -104,7 +98,7 @@ def mail_spf(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]
         )
     qualifier = spf["all"]
     if qualifier == "+":
-        yield _fail(
+        yield fail(
             "pass-all",
             f"Das SPF von {domain} endet mit '+all': jeder Server darf im Namen der Domain senden.",
             f"The SPF of {domain} ends in '+all': every server may send in the domain's name.",
@@ -114,7 +108,7 @@ def mail_spf(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding]
     elif qualifier not in ("-", "~"):
         ending = "'?all'" if qualifier == "?" else "kein 'all'"
         ending_en = "'?all'" if qualifier == "?" else "no 'all'"
-        yield _fail(
+        yield fail(
             "neutral",
             f"Das SPF von {domain} hat {ending}: fremde Server bleiben neutral statt abgelehnt.",
             f"The SPF of {domain} has {ending_en}: other servers stay neutral instead of failing.",
@@ -169,11 +163,11 @@ def mail_dmarc(probe: HostProbeResult, context: CheckContext) -> Iterator[Findin
         return
     dmarc, domain = evidence.dmarc, evidence.domain
     if not dmarc["records"]:
-        yield _fail("missing", f"{domain} hat keinen DMARC-Eintrag.", f"{domain} has no DMARC record.", dmarc)
+        yield fail("missing", f"{domain} hat keinen DMARC-Eintrag.", f"{domain} has no DMARC record.", dmarc)
         return
     if dmarc["problems"]:
         problems = "; ".join(dmarc["problems"])
-        yield _fail(
+        yield fail(
             "invalid",
             f"Der DMARC-Eintrag von {domain} ist ungültig: {problems}.",
             f"The DMARC record of {domain} is invalid: {problems}.",
@@ -182,14 +176,14 @@ def mail_dmarc(probe: HostProbeResult, context: CheckContext) -> Iterator[Findin
         return
     policy = (dmarc["policy"] or "").lower()
     if policy == "none":
-        yield _fail(
+        yield fail(
             "policy-none",
             f"Die DMARC-Richtlinie für {domain} ist 'none': gefälschte Mails werden nur beobachtet.",
             f"The DMARC policy for {domain} is 'none': forged mail is only watched.",
             dmarc,
         )
     elif dmarc["testing"]:
-        yield _fail(
+        yield fail(
             "testing",
             f"Die DMARC-Richtlinie für {domain} gilt nur im Testmodus (t=y oder pct unter 100).",
             f"The DMARC policy for {domain} applies in test mode only (t=y or pct below 100).",
@@ -198,7 +192,7 @@ def mail_dmarc(probe: HostProbeResult, context: CheckContext) -> Iterator[Findin
         )
     own = dmarc["found_at"] == f"_dmarc.{domain}"
     if own and policy != "none" and dmarc["tags"].get("sp", "").lower() == "none":
-        yield _fail(
+        yield fail(
             "subdomain-policy-none",
             f"Für Subdomains von {domain} gilt sp=none: sie lassen sich ungeschützt fälschen.",
             f"Subdomains of {domain} have sp=none: they can be forged unprotected.",
@@ -207,7 +201,7 @@ def mail_dmarc(probe: HostProbeResult, context: CheckContext) -> Iterator[Findin
         )
     for destination, authorised in sorted(dmarc["external_rua"].items()):
         if authorised is False:
-            yield _fail(
+            yield fail(
                 f"rua-unauthorised {destination}",
                 f"Die DMARC-Berichtsadresse bei {destination} hat dem Empfang für {domain} nicht "
                 f"zugestimmt ({domain}._report._dmarc.{destination} fehlt).",
@@ -265,7 +259,7 @@ def mail_dkim(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
         return
     if not evidence.dkim["exists"]:
         name = evidence.dkim["name"]
-        yield _fail(
+        yield fail(
             "missing",
             f"{name} existiert nicht (NXDOMAIN): kein Hinweis auf DKIM-Schlüssel (Heuristik).",
             f"{name} does not exist (NXDOMAIN): no sign of DKIM keys (a heuristic).",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checks.security.mail_findings import fail
 from checks.security.mail_transport import TR_03108
 from scanner.evidence import FailureClass, HostProbeResult
 from scanner.evidence.mail import MailPolicyEvidence
@@ -16,7 +17,6 @@ from scanner.findings.registry import (
     Family,
     Finding,
     References,
-    Result,
     Scope,
     Severity,
     Text,
@@ -25,12 +25,6 @@ from scanner.findings.registry import (
 
 ONE_WEEK = 7 * 86400
 NOT_JUDGED = {FailureClass.TIMEOUT.value, FailureClass.NETWORK_ERROR.value}  # the fetch was not decided
-
-
-def _fail(subject: str, de: str, en: str, evidence: dict, severity: Severity | None = None) -> Finding:
-    return Finding(
-        result=Result.FAIL, message=Text(de, en), subject=subject, evidence=evidence, severity=severity
-    )
 
 
 @check(
@@ -77,11 +71,11 @@ def mail_mta_sts(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
         return
     sts, domain = evidence.mta_sts, evidence.domain
     if not sts["records"]:
-        yield _fail("missing", f"{domain} hat kein MTA-STS.", f"{domain} has no MTA-STS.", sts)
+        yield fail("missing", f"{domain} hat kein MTA-STS.", f"{domain} has no MTA-STS.", sts)
         return
     if sts["record_problems"]:
         problems = "; ".join(sts["record_problems"])
-        yield _fail(
+        yield fail(
             "invalid-record",
             f"Der MTA-STS-Eintrag von {domain} ist ungültig: {problems}.",
             f"The MTA-STS record of {domain} is invalid: {problems}.",
@@ -94,7 +88,7 @@ def mail_mta_sts(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
         return  # the policy host did not answer in time: not tested, the evidence says why
     if not fetch.get("ok"):
         why = fetch.get("detail") or "; ".join(fetch.get("problems", []))
-        yield _fail(
+        yield fail(
             "policy-unreachable",
             f"Die MTA-STS-Richtlinie von {domain} ist nicht über gültiges HTTPS abrufbar ({why}).",
             f"The MTA-STS policy of {domain} cannot be fetched over valid HTTPS ({why}).",
@@ -105,7 +99,7 @@ def mail_mta_sts(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
     policy = sts["policy"] or {}
     if policy.get("problems"):
         problems = "; ".join(policy["problems"])
-        yield _fail(
+        yield fail(
             "invalid-policy",
             f"Die MTA-STS-Richtlinie von {domain} ist ungültig: {problems}.",
             f"The MTA-STS policy of {domain} is invalid: {problems}.",
@@ -115,14 +109,14 @@ def mail_mta_sts(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
         return
     mode = policy["mode"]
     if mode != "enforce":
-        yield _fail(
+        yield fail(
             f"mode-{mode}",
             f"Die MTA-STS-Richtlinie von {domain} steht auf '{mode}': Sender erzwingen TLS nicht.",
             f"The MTA-STS policy of {domain} is in '{mode}' mode: senders do not enforce TLS.",
             sts,
         )
     if policy["max_age"] is not None and policy["max_age"] < ONE_WEEK:
-        yield _fail(
+        yield fail(
             "short-max-age",
             f"Die MTA-STS-Richtlinie von {domain} gilt nur {policy['max_age']} s "
             "(empfohlen: mindestens eine Woche).",
@@ -131,7 +125,7 @@ def mail_mta_sts(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
         )
     if sts["uncovered"] and mode != "none":
         hosts = ", ".join(sts["uncovered"])
-        yield _fail(
+        yield fail(
             "mx-not-covered",
             f"Die MTA-STS-Richtlinie von {domain} deckt diese MX nicht ab: {hosts}.",
             f"The MTA-STS policy of {domain} does not cover these MX: {hosts}.",
@@ -174,10 +168,10 @@ def mail_tls_rpt(probe: HostProbeResult, context: CheckContext) -> Iterator[Find
         return
     record, domain = evidence.tls_rpt, evidence.domain
     if not record["records"]:
-        yield _fail("missing", f"{domain} hat kein TLS-RPT.", f"{domain} has no TLS-RPT.", record)
+        yield fail("missing", f"{domain} hat kein TLS-RPT.", f"{domain} has no TLS-RPT.", record)
     elif record["problems"]:
         problems = "; ".join(record["problems"])
-        yield _fail(
+        yield fail(
             "invalid",
             f"Der TLS-RPT-Eintrag von {domain} ist ungültig: {problems}.",
             f"The TLS-RPT record of {domain} is invalid: {problems}.",
@@ -228,7 +222,7 @@ def mail_dnssec(probe: HostProbeResult, context: CheckContext) -> Iterator[Findi
         role_de, role_en = (
             ("Die Mail-Domain", "The mail domain") if name == evidence.domain else ("Der MX", "The MX")
         )
-        yield _fail(
+        yield fail(
             f"{name} {status}",
             f"{role_de} {name} ist bei DNSSEC '{status}' ({state['reason']}).",
             f"{role_en} {name} is DNSSEC '{status}' ({state['reason']}).",

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from checks.security.mail_findings import fail
 from checks.security.tls_certificate import hostname_matches
 from checks.security.tls_profiles import RULES, all_profiles, binding_profiles, evaluate
 from scanner.evidence import HostProbeResult
@@ -25,7 +26,6 @@ from scanner.findings.registry import (
     Family,
     Finding,
     References,
-    Result,
     Scope,
     Severity,
     Text,
@@ -34,12 +34,6 @@ from scanner.findings.registry import (
 
 BSI_PROFILE = "bsi"
 TR_03108 = "BSI TR-03108-1 (Sicherer E-Mail-Transport)"
-
-
-def _fail(subject: str, de: str, en: str, evidence: dict, severity: Severity | None = None) -> Finding:
-    return Finding(
-        result=Result.FAIL, message=Text(de, en), subject=subject, evidence=evidence, severity=severity
-    )
 
 
 def _handshaken(evidence: SmtpTlsEvidence) -> list[dict[str, Any]]:
@@ -112,14 +106,14 @@ def mail_starttls(probe: HostProbeResult, context: CheckContext) -> Iterator[Fin
     for server in evidence.tested:
         host, reason = server["host"], server.get("reason", "")
         if not server["starttls"]:
-            yield _fail(
+            yield fail(
                 f"{host} no-starttls",
                 f"{host}:25 bietet kein STARTTLS an ({reason}).",
                 f"{host}:25 does not offer STARTTLS ({reason}).",
                 server,
             )
         elif not server["handshake"]:
-            yield _fail(
+            yield fail(
                 f"{host} handshake",
                 f"{host}:25 bietet STARTTLS an, aber der TLS-Handshake scheitert ({reason}).",
                 f"{host}:25 offers STARTTLS but the TLS handshake fails ({reason}).",
@@ -181,7 +175,7 @@ def mail_tls_profile(probe: HostProbeResult, context: CheckContext) -> Iterator[
             rules_de = ", ".join(RULES[rule].de for rule in outcome.deviations)
             rules_en = ", ".join(RULES[rule].en for rule in outcome.deviations)
             title = outcome.profile.title
-            yield _fail(
+            yield fail(
                 f"{server['host']} {name}",
                 f"{server['host']}:25 weicht vom Profil {title.de} ab: {rules_de}.",
                 f"{server['host']}:25 deviates from the profile {title.en}: {rules_en}.",
@@ -236,7 +230,7 @@ def mail_certificate(probe: HostProbeResult, context: CheckContext) -> Iterator[
         dane_ee = dane and any(record["usage"] == 3 for record in server["tlsa"]["matching"])
         facts = {"host": host, "certificate": certificate, "trust": tls.get("trust"), "dane_valid": dane}
         if not dane_ee and _date(certificate["not_after"]) < _date(tls["probed_at"]):
-            yield _fail(
+            yield fail(
                 f"{host} expired",
                 f"Das Zertifikat von {host}:25 ist am {certificate['not_after'][:10]} abgelaufen.",
                 f"The certificate of {host}:25 expired on {certificate['not_after'][:10]}.",
@@ -247,14 +241,14 @@ def mail_certificate(probe: HostProbeResult, context: CheckContext) -> Iterator[
             continue  # RFC 7672 §3.1: trust and name are the TLSA records' business
         if not hostname_matches(host, certificate):
             names = ", ".join(certificate.get("dns_names") or []) or certificate["subject"]
-            yield _fail(
+            yield fail(
                 f"{host} name",
                 f"Das Zertifikat von {host}:25 gilt nicht für diesen Namen ({names}).",
                 f"The certificate of {host}:25 is not valid for that name ({names}).",
                 facts,
             )
         if (tls.get("trust") or {}).get("trusted") is False:
-            yield _fail(
+            yield fail(
                 f"{host} untrusted",
                 f"Das Zertifikat von {host}:25 führt zu keiner vertrauenswürdigen Zertifizierungsstelle.",
                 f"The certificate of {host}:25 chains to no trusted certificate authority.",
@@ -310,7 +304,7 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
         host, tlsa = server["host"], server.get("tlsa") or {}
         state = dane_state(server)
         if state == "absent":
-            yield _fail(
+            yield fail(
                 f"{host} missing",
                 f"Für {host} gibt es keinen TLSA-Eintrag (_25._tcp.{host}).",
                 f"{host} has no TLSA record (_25._tcp.{host}).",
@@ -318,7 +312,7 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
                 Severity.INFO,
             )
         elif state == "unsigned":
-            yield _fail(
+            yield fail(
                 f"{host} unsigned",
                 f"Die TLSA-Einträge für {host} sind nicht durch DNSSEC gesichert "
                 f"({tlsa['dnssec']}): unwirksam.",
@@ -328,7 +322,7 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
             )
         elif state == "bogus":
             problem = tlsa.get("dnssec_problem") or "DNSSEC bogus"
-            yield _fail(
+            yield fail(
                 f"{host} bogus",
                 f"Die TLSA-Einträge für {host} sind DNSSEC-ungültig ({problem}): "
                 "DANE-Sender stellen nicht zu.",
@@ -338,7 +332,7 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
                 Severity.SERIOUS,
             )
         elif state == "unusable":
-            yield _fail(
+            yield fail(
                 f"{host} unusable",
                 f"Die TLSA-Einträge für {host} nutzen nur Usage 0/1, die für SMTP nicht zählen (RFC 7672).",
                 f"The TLSA records of {host} use usages 0/1 only, which do not count for SMTP (RFC 7672).",
@@ -346,7 +340,7 @@ def mail_dane(probe: HostProbeResult, context: CheckContext) -> Iterator[Finding
                 Severity.MINOR,
             )
         elif state == "mismatch":
-            yield _fail(
+            yield fail(
                 f"{host} mismatch",
                 f"Kein TLSA-Eintrag für {host} passt zur gezeigten Zertifikatskette: "
                 "DANE-Sender stellen nicht zu.",
@@ -432,7 +426,7 @@ def mail_tr_03108(probe: HostProbeResult, context: CheckContext) -> Iterator[Fin
     view = tr_03108_view(evidence)
     missing = [part for part, state in view.items() if state == "not_met"]
     if missing:
-        yield _fail(
+        yield fail(
             "not-met",
             f"{evidence.domain}: nicht erfüllte Pflichtteile der BSI TR-03108: {', '.join(missing)}.",
             f"{evidence.domain}: mandatory parts of BSI TR-03108 not met: {', '.join(missing)}.",
